@@ -1,0 +1,2 @@
+// libtorch already uses every core; tests running side by side would only slow each other.
+[assembly: DoNotParallelize]
