@@ -1,0 +1,107 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace IINR.Trainers;
+
+/// <summary>
+/// A fitted (iterative) implicit neural representation: query it at any coordinates. Inference is
+/// Alg. 2 with the coordinate-seeded start state Z, so the same coordinate always gives the same
+/// output. Safe to call from several threads (calls are serialised: libtorch already uses every core).
+/// </summary>
+public sealed class InrModel : IDisposable
+{
+    readonly object _gate = new();
+    readonly IterativeInr _network;
+    bool _disposed;
+
+    internal InrModel(IterativeInr network, Device device)
+    {
+        _network = network;
+        Device = device;
+        network.eval();
+    }
+
+    /// <summary>The hyperparameters the model was trained with.</summary>
+    public InrOptions Options => _network.Options;
+
+    /// <summary>D, values per coordinate.</summary>
+    public int InputDims => _network.InputDims;
+
+    /// <summary>C, values per output row.</summary>
+    public int Channels => _network.Channels;
+
+    /// <summary>The device the weights live on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The network (for benchmarks and tests).</summary>
+    public IterativeInr Network => _network;
+
+    /// <summary>Trainable parameters of the backbone (complex parameters count twice).</summary>
+    public long BackboneParameterCount => _network.BackboneParameterCount;
+
+    /// <summary>Trainable parameters of FeedbackNet and FuseNet.</summary>
+    public long HeadParameterCount => _network.HeadParameterCount;
+
+    /// <summary>Evaluates the model at <paramref name="coordinates"/> (N×D, row-major) with
+    /// <paramref name="steps"/> inference steps (default: the trained setting); returns N×C values.</summary>
+    public float[] Predict(ReadOnlySpan<float> coordinates, int? steps = null)
+    {
+        var output = new float[checked(coordinates.Length / Math.Max(1, InputDims) * Channels)];
+        Predict(coordinates, output, steps);
+        return output;
+    }
+
+    /// <summary>Evaluates the model at <paramref name="coordinates"/> (N×D) into <paramref name="destination"/> (N×C).</summary>
+    public void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps = null)
+    {
+        int s = steps ?? Options.Steps;
+        if (s < 1 || s > 1000) throw new ArgumentOutOfRangeException(nameof(steps), s, "Inference steps must be between 1 and 1000.");
+        if (coordinates.Length % InputDims != 0)
+            throw new ArgumentException($"The coordinates hold {coordinates.Length} values, not a multiple of D = {InputDims}.", nameof(coordinates));
+        int n = coordinates.Length / InputDims;
+        if (destination.Length < (long)n * Channels)
+            throw new ArgumentException($"The destination holds {destination.Length} values; {n} rows × {Channels} channels need {(long)n * Channels}.", nameof(destination));
+        TrainingSet.CheckFinite(coordinates, InputDims, nameof(coordinates));
+        if (n == 0) return;
+        var z = CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.Seed, Options.NoiseDistribution);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var x = TensorIO.FromSpan(coordinates, n, InputDims, Device);
+            var zt = TensorIO.FromSpan(z, n, Channels, Device);
+            var y = torch.empty([n, Channels], ScalarType.Float32, Device);
+            ChunkedInference.Run(_network, x, zt, s, y);
+            TensorIO.ToSpan(y, destination);
+        }
+    }
+
+    /// <summary>Writes the model (hyperparameters and weights) as an IINR checkpoint stream.</summary>
+    public void Save(Stream stream)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            InrCheckpoint.Write(stream, _network);
+        }
+    }
+
+    /// <summary>Reads a model from an IINR checkpoint stream onto <paramref name="device"/>.</summary>
+    public static InrModel Load(Stream stream, ComputeDevice device = ComputeDevice.Auto)
+    {
+        var d = TorchRuntime.Resolve(device);
+        return new InrModel(InrCheckpoint.Read(stream, d), d);
+    }
+
+    /// <summary>Frees the native weights.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _network.Dispose();
+        }
+    }
+}

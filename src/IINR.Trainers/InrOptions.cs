@@ -1,0 +1,198 @@
+using System.Text.Json.Serialization;
+using IINR.Trainers.Backbones;
+
+namespace IINR.Trainers;
+
+/// <summary>
+/// Every hyperparameter of an (iterative) implicit neural representation: the backbone, the
+/// FeedbackNet/FuseNet heads, training (Alg. 1) and inference (Alg. 2). All of it is stored in a
+/// checkpoint. Defaults were chosen by measurement (docs/DEFAULTS.md).
+/// </summary>
+public sealed record InrOptions
+{
+    // ---- backbone ----
+
+    /// <summary>The backbone network. Default <see cref="BackboneKind.Siren"/>.</summary>
+    public BackboneKind Backbone { get; init; } = BackboneKind.Siren;
+
+    /// <summary>Hidden layers after the first layer (SIREN's convention: 3 gives
+    /// D→H→H→H→H→C, four activations). Default 3.</summary>
+    public int HiddenLayers { get; init; } = 3;
+
+    /// <summary>Hidden width H. WIRE uses ⌊H/√2⌋ complex units (two reals each). Default 256.</summary>
+    public int HiddenSize { get; init; } = 256;
+
+    /// <summary>Frequency ω0 of SIREN, FINER (30 by default) and WIRE (20); null = the backbone's default.</summary>
+    public double? Omega0 { get; init; }
+
+    /// <summary>Scale of WIRE's Gaussian envelope s0 (default 10) or of Gauss's activation s (default 10); null = default.</summary>
+    public double? Scale { get; init; }
+
+    /// <summary>Standard deviation σ of the Fourier-feature frequencies B ~ N(0, σ²). Default 10.</summary>
+    public double FourierScale { get; init; } = 10;
+
+    /// <summary>Number of Fourier frequencies m (the encoding has 2m features). Default 256.</summary>
+    public int FourierFeatureCount { get; init; } = 256;
+
+    // ---- iterative heads ----
+
+    /// <summary>True: the iterative model FuseNet(FeedbackNet(g_t, x, t), b) ⊙ b; false: the plain
+    /// backbone b (same code path, for comparisons). Default true.</summary>
+    public bool Iterative { get; init; } = true;
+
+    /// <summary>Ablation switch: use FeedbackNet (otherwise g_t itself is passed on). Default true.</summary>
+    public bool UseFeedbackNet { get; init; } = true;
+
+    /// <summary>Ablation switch: use FuseNet (otherwise FeedbackNet's output is the gate). Default true.</summary>
+    public bool UseFuseNet { get; init; } = true;
+
+    /// <summary>FeedbackNet hidden width. Default 30 (the paper).</summary>
+    public int FeedbackHiddenSize { get; init; } = 30;
+
+    /// <summary>FeedbackNet linear layers (≥ 1). Default 2 (the paper).</summary>
+    public int FeedbackLayers { get; init; } = 2;
+
+    /// <summary>FuseNet hidden width. Default 100 (the paper).</summary>
+    public int FuseHiddenSize { get; init; } = 100;
+
+    /// <summary>FuseNet linear layers (≥ 1). Default 2 (the paper).</summary>
+    public int FuseLayers { get; init; } = 2;
+
+    /// <summary>How FuseNet's output meets b. Default <see cref="FusionMode.Multiplicative"/>.</summary>
+    public FusionMode Fusion { get; init; } = FusionMode.Multiplicative;
+
+    /// <summary>FuseNet's output activation. Default <see cref="GateActivation.Identity"/>.</summary>
+    public GateActivation Gate { get; init; } = GateActivation.Identity;
+
+    /// <summary>How t enters FeedbackNet. Default <see cref="TimeEmbedding.Raw"/>.</summary>
+    public TimeEmbedding TimeEmbedding { get; init; } = TimeEmbedding.Raw;
+
+    /// <summary>Fixed (coordinate-seeded) or resampled Z in training. Default <see cref="NoiseMode.Fixed"/>.</summary>
+    public NoiseMode Noise { get; init; } = NoiseMode.Fixed;
+
+    /// <summary>Distribution of Z. Default <see cref="NoiseDistribution.Gaussian"/>.</summary>
+    public NoiseDistribution NoiseDistribution { get; init; } = NoiseDistribution.Gaussian;
+
+    /// <summary>t per coordinate or per batch in training. Default <see cref="TimeSampling.PerCoordinate"/>.</summary>
+    public TimeSampling TimeSampling { get; init; } = TimeSampling.PerCoordinate;
+
+    /// <summary>ε, the scale of the extra noise ε·t·n in the training state. Default 0.1 (the paper).</summary>
+    public double StateNoise { get; init; } = 0.1;
+
+    /// <summary>Inference steps of Alg. 2. Default 2 (the paper).</summary>
+    public int Steps { get; init; } = 2;
+
+    // ---- training ----
+
+    /// <summary>Training iterations. Default 2000 (the paper).</summary>
+    public int Iterations { get; init; } = 2000;
+
+    /// <summary>Adam learning rate at the first iteration; null = the backbone's default
+    /// (<see cref="DefaultLearningRate"/>).</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>The learning rate decays exponentially to this fraction of its start by the last iteration. Default 0.1.</summary>
+    public double FinalLearningRateFactor { get; init; } = 0.1;
+
+    /// <summary>Coordinates per iteration; null = full batch up to <see cref="MaxFullBatch"/>, random batches of that size above.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Largest training set trained full-batch when <see cref="BatchSize"/> is null. Default 262,144 (512²).</summary>
+    public int MaxFullBatch { get; init; } = 512 * 512;
+
+    /// <summary>Rows per forward/backward pass within a batch; gradients are accumulated, so the update is
+    /// the full batch's. Keeps every activation small, which on CPU avoids the allocator's slow path
+    /// and bounds memory. Default 8192 (CPU), irrelevant on CUDA where a batch runs in one pass.</summary>
+    public int ChunkSize { get; init; } = 8192;
+
+    /// <summary>Seed of the weights, of Z and of every training draw. Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>libtorch intra-op threads for training (process-wide); null = keep the current setting
+    /// (libtorch's default is the number of physical cores). On a shared machine, give each process
+    /// its share: two processes each using every core slow each other badly. Default null.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Where to run. Default <see cref="ComputeDevice.Auto"/>.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>Iterations between progress reports (each evaluates the reconstruction PSNR by a
+    /// full inference pass over the training coordinates). Default 25.</summary>
+    public int ProgressInterval { get; init; } = 25;
+
+    /// <summary>The learning rate actually used: <see cref="LearningRate"/> or the backbone's default.</summary>
+    [JsonIgnore]
+    public double EffectiveLearningRate => LearningRate ?? DefaultLearningRate(Backbone);
+
+    /// <summary>Per-backbone default learning rate (measured, docs/DEFAULTS.md).</summary>
+    public static double DefaultLearningRate(BackboneKind kind) => kind switch
+    {
+        BackboneKind.Siren => 1e-3,
+        BackboneKind.Wire => 5e-3,
+        BackboneKind.Gauss => 1e-3,
+        BackboneKind.Finer => 5e-4,
+        BackboneKind.FourierFeatures => 1e-3,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown backbone."),
+    };
+
+    /// <summary>ω0 actually used.</summary>
+    [JsonIgnore]
+    public double EffectiveOmega0 => Omega0 ?? (Backbone == BackboneKind.Wire ? 20 : 30);
+
+    /// <summary>Scale actually used (WIRE s0 or Gauss s).</summary>
+    [JsonIgnore]
+    public double EffectiveScale => Scale ?? 10;
+
+    /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the option and the value.</summary>
+    public void Validate()
+    {
+        CheckEnum(Backbone, nameof(Backbone));
+        CheckEnum(Fusion, nameof(Fusion));
+        CheckEnum(Gate, nameof(Gate));
+        CheckEnum(TimeEmbedding, nameof(TimeEmbedding));
+        CheckEnum(Noise, nameof(Noise));
+        CheckEnum(NoiseDistribution, nameof(NoiseDistribution));
+        CheckEnum(TimeSampling, nameof(TimeSampling));
+        CheckEnum(Device, nameof(Device));
+        CheckRange(HiddenLayers, 0, 64, nameof(HiddenLayers));
+        CheckRange(HiddenSize, Backbone == BackboneKind.Wire ? 2 : 1, 65536, nameof(HiddenSize));
+        CheckRange(FourierFeatureCount, 1, 65536, nameof(FourierFeatureCount));
+        CheckRange(FeedbackHiddenSize, 1, 65536, nameof(FeedbackHiddenSize));
+        CheckRange(FeedbackLayers, 1, 64, nameof(FeedbackLayers));
+        CheckRange(FuseHiddenSize, 1, 65536, nameof(FuseHiddenSize));
+        CheckRange(FuseLayers, 1, 64, nameof(FuseLayers));
+        CheckRange(Steps, 1, 1000, nameof(Steps));
+        CheckRange(Iterations, 1, 100_000_000, nameof(Iterations));
+        CheckRange(MaxFullBatch, 1, int.MaxValue, nameof(MaxFullBatch));
+        CheckRange(ChunkSize, 1, int.MaxValue, nameof(ChunkSize));
+        CheckRange(ProgressInterval, 1, int.MaxValue, nameof(ProgressInterval));
+        if (BatchSize is int b) CheckRange(b, 1, int.MaxValue, nameof(BatchSize));
+        if (Threads is int th) CheckRange(th, 1, 1024, nameof(Threads));
+        CheckPositive(Omega0, nameof(Omega0));
+        CheckPositive(Scale, nameof(Scale));
+        CheckPositive(FourierScale, nameof(FourierScale));
+        CheckPositive(LearningRate, nameof(LearningRate));
+        if (!double.IsFinite(StateNoise) || StateNoise < 0)
+            throw new ArgumentOutOfRangeException(nameof(StateNoise), StateNoise, "StateNoise must be a finite value ≥ 0.");
+        if (!double.IsFinite(FinalLearningRateFactor) || FinalLearningRateFactor <= 0 || FinalLearningRateFactor > 1)
+            throw new ArgumentOutOfRangeException(nameof(FinalLearningRateFactor), FinalLearningRateFactor, "FinalLearningRateFactor must be in (0, 1].");
+    }
+
+    static void CheckEnum<T>(T value, string name) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} = {value} is not one of: {string.Join(", ", Enum.GetNames<T>())}.");
+    }
+
+    static void CheckRange(int value, int min, int max, string name)
+    {
+        if (value < min || value > max)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be between {min} and {max}; got {value}.");
+    }
+
+    static void CheckPositive(double? value, string name)
+    {
+        if (value is double v && (!double.IsFinite(v) || v <= 0))
+            throw new ArgumentOutOfRangeException(name, v, $"{name} must be a finite value > 0; got {v}.");
+    }
+}

@@ -1,0 +1,102 @@
+using IINR.Trainers.Backbones;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace IINR.Trainers;
+
+/// <summary>
+/// The network f_θ(g_t, x, t) = FuseNet(FeedbackNet(g_t, x, t), b) ⊙ b with b = Backbone(x), or the
+/// bare backbone in plain mode. The backbone runs once per coordinate; the heads run per step.
+/// </summary>
+public sealed class IterativeInr : nn.Module
+{
+    readonly Backbone backbone;
+    readonly FeedbackNet? feedback;
+    readonly FuseNet? fuse;
+
+    /// <summary>Builds the network for D-dimensional coordinates and C channels, weights drawn from <paramref name="generator"/>.</summary>
+    public IterativeInr(InrOptions options, int inputDims, int channels, Generator generator) : base(nameof(IterativeInr))
+    {
+        Options = options;
+        InputDims = inputDims;
+        Channels = channels;
+        backbone = Backbones.Backbone.Create(options, inputDims, channels, generator);
+        if (options.Iterative)
+        {
+            if (options.UseFeedbackNet)
+                feedback = new FeedbackNet(channels, inputDims, options.FeedbackHiddenSize, options.FeedbackLayers, options.TimeEmbedding, generator);
+            if (options.UseFuseNet)
+                fuse = new FuseNet(channels, channels, options.FuseHiddenSize, options.FuseLayers, generator);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>The hyperparameters.</summary>
+    public InrOptions Options { get; }
+
+    /// <summary>D.</summary>
+    public int InputDims { get; }
+
+    /// <summary>C.</summary>
+    public int Channels { get; }
+
+    /// <summary>True when the heads are active (not plain mode).</summary>
+    public bool IsIterative => Options.Iterative;
+
+    /// <summary>The backbone module.</summary>
+    public Backbone BackboneNetwork => backbone;
+
+    /// <summary>Parameters of the backbone.</summary>
+    public long BackboneParameterCount => backbone.parameters().Sum(p => p.numel() * (p.is_complex() ? 2 : 1));
+
+    /// <summary>Parameters of FeedbackNet and FuseNet together (0 in plain mode).</summary>
+    public long HeadParameterCount => (feedback?.parameters().Sum(p => p.numel()) ?? 0) + (fuse?.parameters().Sum(p => p.numel()) ?? 0);
+
+    /// <summary>Multiply-adds per coordinate of the backbone.</summary>
+    public long BackboneMultiplyAdds => backbone.MultiplyAddsPerCoordinate;
+
+    /// <summary>Multiply-adds per coordinate of one refinement step.</summary>
+    public long HeadMultiplyAdds => (feedback?.MultiplyAdds ?? 0) + (fuse?.MultiplyAdds ?? 0);
+
+    /// <summary>b = Backbone(x).</summary>
+    public Tensor Backbone(Tensor x) => backbone.forward(x);
+
+    /// <summary>Training form of f_θ: b (N×C), g_t (N×C), x (N×D), t (N×1 or 1×1).</summary>
+    public Tensor Predict(Tensor b, Tensor g, Tensor x, Tensor t)
+    {
+        if (!IsIterative) return b.alias();
+        using var scope = NewDisposeScope();
+        var f = feedback is null ? g : feedback.forward(g, x, t);
+        var gate = fuse is null ? f : fuse.forward(f, b);
+        return Combine(gate, b).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Inference: what no step changes (the heads' x and b parts), computed once per coordinate batch.</summary>
+    public Refinement Prepare(Tensor b, Tensor x) =>
+        new(b, feedback?.PrepareCoordinates(x), fuse?.PrepareBackbone(b));
+
+    /// <summary>Inference form of f_θ at a scalar time t.</summary>
+    public Tensor Predict(Refinement r, Tensor g, double t)
+    {
+        if (!IsIterative) return r.Backbone.alias();
+        using var scope = NewDisposeScope();
+        var f = feedback is null ? g : feedback.Step(r.FeedbackPart!, g, t);
+        var gate = fuse is null ? f : fuse.Step(r.FusePart!, f);
+        return Combine(gate, r.Backbone).MoveToOuterDisposeScope();
+    }
+
+    Tensor Combine(Tensor gate, Tensor b)
+    {
+        gate = Options.Gate switch
+        {
+            GateActivation.Identity => gate,
+            GateActivation.TwoSigmoid => gate.sigmoid().mul_(2f),
+            GateActivation.OnePlusTanh => gate.tanh().add_(1f),
+            _ => throw new InvalidOperationException($"Unknown gate activation {Options.Gate}."),
+        };
+        return Options.Fusion == FusionMode.Multiplicative ? gate.mul(b) : gate.add(b);
+    }
+
+    /// <summary>The per-batch state of inference: b and the heads' precomputed parts.</summary>
+    public sealed record Refinement(Tensor Backbone, Tensor? FeedbackPart, Tensor? FusePart);
+}
