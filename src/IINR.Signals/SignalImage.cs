@@ -33,4 +33,33 @@ public sealed class SignalImage
         get => Data[(y * Width + x) * Channels + c];
         set => Data[(y * Width + x) * Channels + c] = value;
     }
+
+    /// <summary>Size as "width×height×channels", for messages.</summary>
+    public string Shape => $"{Width}×{Height}×{Channels}";
+
+    /// <summary>A deep copy.</summary>
+    public SignalImage Clone() => new(Width, Height, Channels, (float[])Data.Clone());
+
+    /// <summary>
+    /// Grey (one-channel) version: ITU-R BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B applied to the values
+    /// as stored (no gamma handling). A one-channel image is copied; other channel counts than 1 and 3 are refused.
+    /// </summary>
+    public SignalImage ToGrey()
+    {
+        if (Channels == 1) return Clone();
+        if (Channels != 3) throw new InvalidOperationException($"Grey conversion needs 1 or 3 channels; this image is {Shape}.");
+        var grey = new float[Width * Height];
+        for (int i = 0; i < grey.Length; i++)
+            grey[i] = 0.299f * Data[3 * i] + 0.587f * Data[3 * i + 1] + 0.114f * Data[3 * i + 2];
+        return new SignalImage(Width, Height, 1, grey);
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming both shapes unless the two images have the same size and channel count.</summary>
+    public static void EnsureSameShape(SignalImage a, SignalImage b, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Width != b.Width || a.Height != b.Height || a.Channels != b.Channels)
+            throw new ArgumentException($"Images must have the same size and channel count: {a.Shape} vs {b.Shape} (width×height×channels).", paramName);
+    }
 }

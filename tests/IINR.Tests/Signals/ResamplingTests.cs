@@ -1,0 +1,152 @@
+using IINR.Signals;
+
+namespace IINR.Tests.Signals;
+
+[TestClass]
+public sealed class ResamplingTests
+{
+    private static SignalImage FromFunction(int width, int height, int channels, Func<int, int, int, double> f)
+    {
+        var image = new SignalImage(width, height, channels);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                for (int c = 0; c < channels; c++)
+                    image[x, y, c] = (float)f(x, y, c);
+        return image;
+    }
+
+    private static SignalImage Random(int width, int height, int channels, ulong seed)
+    {
+        var random = new DeterministicRandom(seed);
+        return FromFunction(width, height, channels, (_, _, _) => random.NextDouble());
+    }
+
+    private static double Mean(SignalImage image, int channel)
+    {
+        double sum = 0;
+        for (int i = channel; i < image.Data.Length; i += image.Channels) sum += image.Data[i];
+        return sum / (image.Width * image.Height);
+    }
+
+    [TestMethod]
+    public void BicubicOfAConstantIsConstant()
+    {
+        var image = FromFunction(7, 5, 2, (_, _, c) => c == 0 ? 0.3 : 0.8);
+        var resized = Resampling.ResizeBicubic(image, 17, 13);
+        Assert.AreEqual((17, 13, 2), (resized.Width, resized.Height, resized.Channels));
+        for (int i = 0; i < resized.Data.Length; i++)
+            Assert.AreEqual(i % 2 == 0 ? 0.3 : 0.8, resized.Data[i], 1e-6, $"value {i}");
+    }
+
+    // Source coordinate of target pixel i (pixel-centre aligned), and whether all four taps are inside.
+    private static (double S, bool Interior) SourceOf(int i, int sourceLength, int targetLength)
+    {
+        double s = (i + 0.5) * sourceLength / targetLength - 0.5;
+        int x0 = (int)Math.Floor(s);
+        return (s, x0 - 1 >= 0 && x0 + 2 <= sourceLength - 1);
+    }
+
+    [TestMethod]
+    public void BicubicIsExactOnLinearAndQuadraticRampsInTheInterior()
+    {
+        // Keys' kernel with a = −0.5 reproduces polynomials up to degree 2 (a = −0.75 would miss the quadratic).
+        Func<double, double, double> linear = (x, y) => 0.1 + 0.02 * x + 0.03 * y;
+        Func<double, double, double> quadratic = (x, y) => 0.1 + 0.002 * x * x + 0.001 * y * y;
+        foreach (var f in new[] { linear, quadratic })
+        {
+            var image = FromFunction(20, 16, 1, (x, y, _) => f(x, y));
+            foreach (var (tw, th) in new[] { (60, 48), (33, 27), (13, 11) })
+            {
+                var resized = Resampling.ResizeBicubic(image, tw, th);
+                int checkedCount = 0;
+                for (int y = 0; y < th; y++)
+                    for (int x = 0; x < tw; x++)
+                    {
+                        var (sx, ix) = SourceOf(x, 20, tw);
+                        var (sy, iy) = SourceOf(y, 16, th);
+                        if (!ix || !iy) continue;
+                        Assert.AreEqual(f(sx, sy), resized[x, y, 0], 2e-6, $"{tw}×{th} at ({x}, {y})");
+                        checkedCount++;
+                    }
+                Assert.IsGreaterThan(50, checkedCount);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void BicubicStepMatchesHandComputedKeysWeights()
+    {
+        // Row 0 0 1 1, doubled: target 3 sits at source 1.25, so it reads taps 0..3 at distances 1.25, 0.25, 0.75, 1.75.
+        // Keys a = −0.5: W(0.75) = 1.5·0.75³ − 2.5·0.75² + 1 = 0.2265625, W(1.75) = −0.5·1.75³ + 2.5·1.75² − 4·1.75 + 2 = −0.0234375.
+        var row = new SignalImage(4, 1, 1, [0f, 0f, 1f, 1f]);
+        var doubled = Resampling.UpscaleBicubic(row, 2);
+        Assert.AreEqual(8, doubled.Width);
+        Assert.AreEqual(0.2265625 - 0.0234375, doubled[3, 0, 0], 1e-7);
+        Assert.AreEqual(1 - 0.203125, doubled[4, 0, 0], 1e-7, "the mirror image of target 3");
+        Assert.AreEqual(0.0, doubled[0, 0, 0], 1e-7, "clamped border");
+    }
+
+    [TestMethod]
+    public void BicubicAtTheSameSizeIsTheIdentity()
+    {
+        var image = Random(9, 7, 3, 5);
+        CollectionAssert.AreEqual(image.Data, Resampling.ResizeBicubic(image, 9, 7).Data);
+    }
+
+    [TestMethod]
+    public void AreaDownscaleAveragesBlocksAndPreservesTheMean()
+    {
+        var image = Random(64, 48, 3, 9);
+        var small = Resampling.DownscaleArea(image, 4);
+        Assert.AreEqual((16, 12, 3), (small.Width, small.Height, small.Channels));
+        for (int c = 0; c < 3; c++) Assert.AreEqual(Mean(image, c), Mean(small, c), 1e-6);
+
+        double block = 0;
+        for (int y = 8; y < 12; y++)
+            for (int x = 20; x < 24; x++)
+                block += image[x, y, 1];
+        Assert.AreEqual(block / 16, small[5, 2, 1], 1e-6);
+    }
+
+    [TestMethod]
+    public void AreaDownscaleRefusesSizesThatAreNotMultiples()
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Resampling.DownscaleArea(new SignalImage(30, 32, 1), 4));
+        Assert.Contains("30×32", e.Message);
+    }
+
+    [TestMethod]
+    public void AreaResizeMatchesPoolingForIntegerFactorsAndPreservesTheMeanForAnySize()
+    {
+        var image = Random(64, 48, 3, 10);
+        var pooled = Resampling.DownscaleArea(image, 2);
+        var resized = Resampling.ResizeArea(image, 32, 24);
+        for (int i = 0; i < pooled.Data.Length; i++) Assert.AreEqual(pooled.Data[i], resized.Data[i], 1e-6);
+
+        foreach (var (w, h) in new[] { (25, 19), (7, 5), (100, 61) })
+        {
+            var other = Resampling.ResizeArea(image, w, h);
+            for (int c = 0; c < 3; c++) Assert.AreEqual(Mean(image, c), Mean(other, c), 1e-5, $"{w}×{h} channel {c}");
+        }
+    }
+
+    [TestMethod]
+    public void AreaResizeUsesExactOverlapWeights()
+    {
+        // 0 3 6 → 2 pixels of 1.5 source pixels each: (0 + 0.5·3)/1.5 = 1 and (0.5·3 + 6)/1.5 = 5.
+        var row = new SignalImage(3, 1, 1, [0f, 3f, 6f]);
+        CollectionAssert.AreEqual(new[] { 1f, 5f }, Resampling.ResizeArea(row, 2, 1).Data);
+    }
+
+    [TestMethod]
+    public void CropCopiesTheRectangleAndChecksBounds()
+    {
+        var image = FromFunction(10, 8, 2, (x, y, c) => 100 * y + 10 * x + c);
+        var crop = Resampling.Crop(image, 3, 2, 4, 5);
+        Assert.AreEqual((4, 5, 2), (crop.Width, crop.Height, crop.Channels));
+        Assert.AreEqual(image[3, 2, 0], crop[0, 0, 0]);
+        Assert.AreEqual(image[6, 6, 1], crop[3, 4, 1]);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Resampling.Crop(image, 7, 0, 4, 2));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Resampling.Crop(image, -1, 0, 4, 2));
+    }
+}
