@@ -87,6 +87,9 @@ public sealed class PersistenceTests
         var fresh = new MLContext(seed: 2);
         var loaded = fresh.Model.Load(path, out var inputSchema);
         AssertSameVectors(expected, ReadVectors(loaded.Transform(fresh.Data.LoadFromEnumerable(Points())), "Scaled"));
+        // What comes back is untyped: TransformerChain<ITransformer>, whose last element is our type.
+        var chain = Assert.IsInstanceOfType<TransformerChain<ITransformer>>(loaded);
+        Assert.IsInstanceOfType<PersistenceProbeTransformer>(chain.LastTransformer);
 
         // PredictionEngine goes through ITransformer.GetRowToRowMapper of every chain element.
         Assert.IsTrue(loaded.IsRowToRowMapper);
