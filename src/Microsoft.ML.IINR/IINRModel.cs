@@ -52,9 +52,9 @@ public static class IINRModel
         // Our own component loaders say exactly what is wrong, naming the zip entry.
         if (chain.OfType<IINRModelFormatException>().FirstOrDefault() is { } ours)
             return ours.Message;
-        // ML.NET could not open the file as a zip (ZipArchive's InvalidDataException inside).
-        if (chain.Any(x => x.Message.StartsWith("Failed to open a zip archive", StringComparison.Ordinal)))
-            return "it is not a readable zip archive (truncated or corrupt): " + chain[^1].Message;
+        // System.IO.Compression could not read the archive or one of its entries.
+        if (chain.OfType<InvalidDataException>().FirstOrDefault() is { } zip)
+            return "it is not a readable zip archive (truncated or corrupt): " + zip.Message;
         // Otherwise: every distinct message, outermost first, skipping reflection wrappers.
         return string.Join(" ", chain
             .Where(x => x is not TargetInvocationException)
