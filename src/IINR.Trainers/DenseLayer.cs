@@ -20,8 +20,9 @@ internal sealed class DenseLayer : nn.Module<Tensor, Tensor>
         LearningRateScale = scale;
         using (no_grad())
         {
-            weight = nn.Parameter(Uniform([outFeatures, inFeatures], weightBound, generator, dtype).mul_(scale));
-            bias = nn.Parameter(Uniform([outFeatures], biasBound, generator, dtype).mul_(scale));
+            using var s = scale.ToScalar();
+            weight = nn.Parameter(Uniform([outFeatures, inFeatures], weightBound, generator, dtype).mul_(s));
+            bias = nn.Parameter(Uniform([outFeatures], biasBound, generator, dtype).mul_(s));
         }
         RegisterComponents();
     }
@@ -53,6 +54,8 @@ internal sealed class DenseLayer : nn.Module<Tensor, Tensor>
             return torch.complex(re, im);
         }
         var u = torch.rand(shape, ScalarType.Float32, generator: generator);
-        return u.mul_(2 * bound).sub_(bound);
+        using var twoBound = (2 * bound).ToScalar();
+        using var b = bound.ToScalar();
+        return u.mul_(twoBound).sub_(b);
     }
 }

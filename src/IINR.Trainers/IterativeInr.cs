@@ -107,11 +107,11 @@ public sealed class IterativeInr : nn.Module
         gate = Options.Gate switch
         {
             GateActivation.Identity => gate,
-            GateActivation.TwoSigmoid => gate.sigmoid().mul_(2f),
-            GateActivation.OnePlusTanh => gate.tanh().add_(1f),
+            GateActivation.TwoSigmoid => gate.sigmoid().mul_(Scalars.Two),
+            GateActivation.OnePlusTanh => gate.tanh().add_(Scalars.One, Scalars.One),
             _ => throw new InvalidOperationException($"Unknown gate activation {Options.Gate}."),
         };
-        return Options.Fusion == FusionMode.Multiplicative ? gate.mul(b) : gate.add(b);
+        return Options.Fusion == FusionMode.Multiplicative ? gate.mul(b) : gate.add(b, Scalars.One);
     }
 
     /// <summary>The per-batch state of inference: b and the heads' precomputed parts.</summary>

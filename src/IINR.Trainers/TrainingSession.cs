@@ -17,7 +17,7 @@ internal sealed class TrainingSession : IDisposable
     readonly Tensor _x, _y, _zFixed, _proxy, _loss;
     readonly IReadOnlyList<MeasurementBlock> _blocks;
     readonly Generator _gen;
-    readonly optim.Optimizer _optimizer;
+    readonly AdamOptimizer _optimizer;
     readonly int _n, _m, _c, _batch;
     readonly double _lr0;
     readonly double[] _groupScales;
@@ -43,7 +43,7 @@ internal sealed class TrainingSession : IDisposable
         // One Adam group per folded scale: lr and ε × scale keep the folded layers' updates exact.
         var groups = net.ParameterGroups().ToList();
         _groupScales = groups.Select(g => (double)g.Scale).ToArray();
-        _optimizer = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, lr: _lr0 * g.Scale, eps: 1e-8 * g.Scale)));
+        _optimizer = new AdamOptimizer(groups.Select(g => ((IEnumerable<TorchSharp.Modules.Parameter>)g.Parameters, _lr0 * g.Scale, 1e-8 * g.Scale)));
         net.train();
     }
 
@@ -56,8 +56,7 @@ internal sealed class TrainingSession : IDisposable
     {
         using var scope = NewDisposeScope();
         double lr = LearningRate(it);
-        int k = 0;
-        foreach (var group in _optimizer.ParamGroups) group.LearningRate = lr * _groupScales[k++];
+        for (int k = 0; k < _groupScales.Length; k++) _optimizer.SetLearningRate(k, lr * _groupScales[k]);
 
         Tensor xb = _x, yb = _y, zb = _zFixed, pb = _proxy;
         if (_batch < _n)
@@ -80,11 +79,12 @@ internal sealed class TrainingSession : IDisposable
             };
             var noise = torch.randn([_batch, _c], generator: _gen, device: _device);
             // g̃_t = (1 − t)·I + t·Z + ε·t·n = I + t·(Z − I + ε·n)
-            g = pb.addcmul(t, z.sub(pb).add_(noise, _o.StateNoise), 1);
+            using var eps = _o.StateNoise.ToScalar();
+            g = pb.addcmul(t, z.sub(pb).add_(noise, eps), Scalars.One);
         }
 
         _loss.zero_();
-        double scale = 1.0 / ((double)(_op is null ? _batch : _m) * _c);
+        using var scale = (1.0 / ((double)(_op is null ? _batch : _m) * _c)).ToScalar();
         foreach (var block in _blocks)
         {
             using var inner = NewDisposeScope();
@@ -93,12 +93,11 @@ internal sealed class TrainingSession : IDisposable
             var pred = g is null ? bb : _net.Predict(bb, g.narrow(0, block.InputStart, block.InputCount), xc,
                 t!.shape[0] == 1 ? t : t.narrow(0, block.InputStart, block.InputCount));
             var outp = _op is null ? pred : _op.Apply(pred, block);
-            var loss = outp.sub(yb.narrow(0, block.OutputStart, block.OutputCount)).square().sum().mul_(scale);
+            var loss = outp.sub(yb.narrow(0, block.OutputStart, block.OutputCount)).pow(Scalars.Two).sum().mul_(scale);
             loss.backward();
-            _loss.add_(loss.detach());
+            _loss.add_(loss.detach(), Scalars.One);
         }
-        _optimizer.step();
-        _optimizer.zero_grad();
+        _optimizer.Step();
     }
 
     /// <summary>The loss of the last iteration (forces a device sync).</summary>
@@ -121,7 +120,7 @@ internal sealed class TrainingSession : IDisposable
                     .Select(bl => _op.Apply(recon.narrow(0, bl.InputStart, bl.InputCount), bl)).ToList();
                 seen = torch.cat(parts, 0);
             }
-            return Metrics.Psnr(seen.sub(_y).square().mean().item<float>());
+            return Metrics.Psnr(seen.sub(_y).pow(Scalars.Two).mean().item<float>());
         }
         finally
         {
