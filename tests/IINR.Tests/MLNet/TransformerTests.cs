@@ -100,6 +100,25 @@ public sealed class TransformerTests
     }
 
     [TestMethod]
+    public void ShuffledInputGivesEachRowItsOwnReconstruction()
+    {
+        var shuffled = s_ml.Data.ShuffleRows(s_data, seed: 5);
+        var scored = s_model.Transform(shuffled);
+        var coordinates = ReadFlat(scored, "Coordinates");
+        Assert.AreNotEqual(PixelGrid.Coordinates(Size, Size)[0], coordinates[0], "the rows were shuffled");
+        var expected = s_model.Predict(coordinates);
+        CollectionAssert.AreEqual(expected, ReadFlat(scored, "Reconstruction"));
+    }
+
+    [TestMethod]
+    public void CursorsThatDisagreeAreAnErrorNotWrongOutput()
+    {
+        var view = s_model.Transform(new DisagreeingDataView(s_data));
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => ReadVectors(view, "Reconstruction"));
+        StringAssert.Contains(e.Message, "gave two cursors different rows");
+    }
+
+    [TestMethod]
     public void PredictionEngineMatchesTransform()
     {
         var expected = ReadVectors(s_model.Transform(s_data), "Reconstruction");
@@ -244,6 +263,23 @@ public sealed class TransformerTests
     private sealed class SynchronousProgress(Action<global::IINR.Trainers.InrProgress> report) : IProgress<global::IINR.Trainers.InrProgress>
     {
         public void Report(global::IINR.Trainers.InrProgress value) => report(value);
+    }
+
+    /// <summary>Every other cursor skips the first row: the look-ahead cursor and the main cursor see different rows.</summary>
+    private sealed class DisagreeingDataView(IDataView inner) : IDataView
+    {
+        private int _cursors;
+        public bool CanShuffle => false;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => null;
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+        {
+            var cursor = inner.GetRowCursor(columnsNeeded, rand);
+            if (Interlocked.Increment(ref _cursors) % 2 == 0) cursor.MoveNext();
+            return cursor;
+        }
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+            [GetRowCursor(columnsNeeded, rand)];
     }
 
     /// <summary>Counts the rows its cursors move over.</summary>
