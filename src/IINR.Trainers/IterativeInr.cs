@@ -107,8 +107,9 @@ public sealed class IterativeInr : nn.Module
         gate = Options.Gate switch
         {
             GateActivation.Identity => gate,
-            GateActivation.TwoSigmoid => gate.sigmoid().mul_(Scalars.Two),
-            GateActivation.OnePlusTanh => gate.tanh().add_(Scalars.One, Scalars.One),
+            // Not in place: sigmoid's and tanh's backward read their outputs.
+            GateActivation.TwoSigmoid => gate.sigmoid().mul(Scalars.Two),
+            GateActivation.OnePlusTanh => gate.tanh().add(Scalars.One, Scalars.One),
             _ => throw new InvalidOperationException($"Unknown gate activation {Options.Gate}."),
         };
         return Options.Fusion == FusionMode.Multiplicative ? gate.mul(b) : gate.add(b, Scalars.One);
