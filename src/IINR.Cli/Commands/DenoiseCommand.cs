@@ -28,6 +28,8 @@ internal sealed class DenoiseCommand
     DenoiseCommand(CliContext ctx)
     {
         _ctx = ctx;
+        _training.Omega0.Description = $"Frequency ω0 of SIREN, FINER and WIRE (default here: {Defaults.DenoiseOmega0} for SIREN/FINER, {Defaults.DenoiseWireOmega0} for WIRE: lower than for fitting, so the fit does not reproduce the noise).";
+        _training.Scale.Description = $"WIRE's envelope scale s0 / Gauss's scale s (default here {Defaults.DenoiseSigma0}).";
         _steps.Validators.Add(res =>
         {
             string v = res.GetValueOrDefault<string>() ?? "";
@@ -54,6 +56,11 @@ internal sealed class DenoiseCommand
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
         var options = _training.Build(r);
+        options = options with
+        {
+            Omega0 = options.Omega0 ?? (options.Backbone == IINR.Trainers.Backbones.BackboneKind.Wire ? Defaults.DenoiseWireOmega0 : Defaults.DenoiseOmega0),
+            Scale = options.Scale ?? Defaults.DenoiseSigma0,
+        };
         string stepsText = r.GetValue(_steps)!;
         int? steps = stepsText.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : int.Parse(stepsText, CultureInfo.InvariantCulture);
         var noisy = Inputs.LoadImage(input);

@@ -15,7 +15,7 @@ internal sealed class MainJobCommand
     readonly CliContext _ctx;
     readonly Option<string> _outputDir = new("--output-dir", "-o") { Description = "Folder for the outputs.", DefaultValueFactory = _ => Defaults.MainJobOutput };
     readonly Option<int> _size = new Option<int>("--size") { Description = "Width and height of the TestScene.", DefaultValueFactory = _ => Defaults.MainJobSize }.InRange(11, 2048);
-    readonly TrainingOptionSet _training = new(Defaults.FitIterations, baseline: false);
+    readonly TrainingOptionSet _training = new(Defaults.MainJobIterations, baseline: false);
     readonly OutputOptionSet _common = new();
 
     MainJobCommand(CliContext ctx) => _ctx = ctx;

@@ -73,6 +73,8 @@ internal sealed class TrainingOptionSet
         HiddenSize = new Option<int>("--hidden-size") { Description = "Hidden width H (WIRE uses ⌊H/√2⌋ complex units).", DefaultValueFactory = _ => hiddenSize }.InRange(2, 65536);
         if (steps)
             Steps = new Option<int>("--steps") { Description = "Inference steps of the iterative model (Alg. 2).", DefaultValueFactory = _ => new InrOptions().Steps }.InRange(1, 1000);
+        Omega0 = new Option<double?>("--omega0") { Description = "Frequency ω0 of SIREN and FINER (default 30) and of WIRE (default 20)." }.Positive();
+        Scale = new Option<double?>("--sigma0") { Description = "WIRE's envelope scale s0 / Gauss's scale s (default 10)." }.Positive();
         LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/Gauss 1e-3, WIRE 5e-3, FINER 5e-4)." }.Positive();
         Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw.", DefaultValueFactory = _ => 0 };
         Device = new Option<string>("--device") { Description = "Where to train: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
@@ -86,6 +88,8 @@ internal sealed class TrainingOptionSet
     public Option<int> HiddenLayers { get; }
     public Option<int> HiddenSize { get; }
     public Option<int>? Steps { get; }
+    public Option<double?> Omega0 { get; }
+    public Option<double?> Scale { get; }
     public Option<double?> LearningRate { get; }
     public Option<int> Seed { get; }
     public Option<string> Device { get; }
@@ -97,7 +101,7 @@ internal sealed class TrainingOptionSet
         if (Baseline is not null) command.Add(Baseline);
         command.Add(Iterations); command.Add(HiddenLayers); command.Add(HiddenSize);
         if (Steps is not null) command.Add(Steps);
-        command.Add(LearningRate); command.Add(Seed); command.Add(Device); command.Add(Threads);
+        command.Add(Omega0); command.Add(Scale); command.Add(LearningRate); command.Add(Seed); command.Add(Device); command.Add(Threads);
     }
 
     public InrOptions Build(ParseResult r)
@@ -110,6 +114,8 @@ internal sealed class TrainingOptionSet
             HiddenLayers = r.GetValue(HiddenLayers),
             HiddenSize = r.GetValue(HiddenSize),
             Steps = Steps is null ? new InrOptions().Steps : r.GetValue(Steps),
+            Omega0 = r.GetValue(Omega0),
+            Scale = r.GetValue(Scale),
             LearningRate = r.GetValue(LearningRate),
             Seed = r.GetValue(Seed),
             Device = ParseDevice(r.GetValue(Device)!),

@@ -82,7 +82,7 @@ internal static class ProgressDisplay
         {
             public void Report(InrProgress value)
             {
-                task.Description = Markup.Escape(Describe(label, value));
+                task.Description = Markup.Escape($"{label} {value.Iteration}/{value.Iterations}  loss {value.Loss:0.00000}  PSNR {value.Psnr:0.00} dB");
                 task.Value = value.Iteration;
             }
         }
