@@ -55,10 +55,10 @@ internal sealed class DenoiseCommand
         bool quiet = r.GetValue(_common.Quiet);
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = _training.Build(r);
+        var options = _training.Build(r, Defaults.DenoiseOmega0);
         options = options with
         {
-            Omega0 = options.Omega0 ?? (options.Backbone == IINR.Trainers.Backbones.BackboneKind.Wire ? Defaults.DenoiseWireOmega0 : Defaults.DenoiseOmega0),
+            Omega0 = options.Omega0 ?? (options.Backbone == IINR.Trainers.Backbones.BackboneKind.Wire ? Defaults.DenoiseWireOmega0 : null),
             Scale = options.Scale ?? Defaults.DenoiseSigma0,
         };
         string stepsText = r.GetValue(_steps)!;
@@ -79,7 +79,7 @@ internal sealed class DenoiseCommand
         var report = new Report("denoise")
             .Set("input", input).Set("width", noisy.Width).Set("height", noisy.Height).Set("channels", noisy.Channels)
             .Set("model", name).Set("reference", referencePath)
-            .Set("steps", result.Steps).Set("stepsMode", result.Automatic ? "auto" : "fixed")
+            .Set("steps", options.Iterative ? result.Steps : null).Set("stepsMode", !options.Iterative ? "none (plain backbone)" : result.Automatic ? "auto" : "fixed")
             .Set("stepScores", result.StepScores.Select(s => new { steps = s.Steps, heldOutMse = s.HeldOutMse }).ToArray())
             .Set("heldOutPixels", result.HeldOutPixels).Set("refitted", result.Refitted)
             .Set("psnr", result.Psnr).Set("ssim", result.Ssim).Set("noisyPsnr", result.NoisyPsnr).Set("noisySsim", result.NoisySsim)
@@ -92,7 +92,7 @@ internal sealed class DenoiseCommand
 
         if (!quiet)
         {
-            string how = result.Automatic
+            string how = !options.Iterative ? "plain backbone (no steps)" : result.Automatic
                 ? $"steps {result.Steps} (auto: held-out MSE {string.Join(" ", result.StepScores.Select(s => $"{s.Steps}:{s.HeldOutMse:0.00000}"))}{(result.Refitted ? "; refitted on all pixels" : "")})"
                 : $"steps {result.Steps}";
             _ctx.Out.WriteLine($"{name} on {noisy.Width}×{noisy.Height}×{noisy.Channels}: {how}, train {result.TrainSeconds:0.0} s, infer {result.InferSeconds:0.000} s");

@@ -20,7 +20,11 @@ internal sealed class SuperResCommand
     readonly TrainingOptionSet _training = new(Defaults.SuperResIterations);
     readonly OutputOptionSet _common = new();
 
-    SuperResCommand(CliContext ctx) => _ctx = ctx;
+    SuperResCommand(CliContext ctx)
+    {
+        _ctx = ctx;
+        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {Defaults.SuperResOmega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default 20).";
+    }
 
     public static Command Create(CliContext ctx)
     {
@@ -41,7 +45,7 @@ internal sealed class SuperResCommand
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(bicubicPath, ".png", "--bicubic");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = _training.Build(r);
+        var options = _training.Build(r, Defaults.SuperResOmega0);
         double scale = r.GetValue(_scale);
         int trainScale = r.GetValue(_trainScale);
         var lr = Inputs.LoadImage(input);
