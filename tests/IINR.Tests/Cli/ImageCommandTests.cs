@@ -99,6 +99,7 @@ public sealed class ImageCommandTests
             Assert.IsTrue(double.IsFinite(Number(r, name)), name);
         Assert.IsTrue(Number(r, "bicubicPsnr") > 12, "bicubic of a 2× area-downscaled TestScene is a sane baseline");
         Assert.AreEqual(2, Number(r, "trainScale"));
+        Assert.AreEqual(15, r.GetProperty("options").GetProperty("omega0").GetDouble(), "superres's measured ω0 default for SIREN");
 
         // Zero-shot at 3× without a reference; the saved model renders in the low-resolution image's frame.
         var run = h.RunTiny("superres", "--input", h.PathOf("lr.png"), "--scale", "3", "--output", h.PathOf("sr3.png")).Succeeded();
@@ -128,14 +129,16 @@ public sealed class ImageCommandTests
         Assert.AreEqual(Math.Ceiling(0.05 * 24 * 24), Number(r, "heldOutPixels"));
         Assert.IsTrue(double.IsFinite(Number(r, "psnr")) && double.IsFinite(Number(r, "noisyPsnr")));
         Assert.IsFalse(r.GetProperty("refitted").GetBoolean());
+        Assert.AreEqual(10, r.GetProperty("options").GetProperty("omega0").GetDouble(), "denoise's measured ω0 default for SIREN");
         Assert.AreEqual("24×24×3", ImageFile.Load(h.PathOf("d.png")).Shape);
 
         // The chosen steps travel with the saved model.
         h.Run("render", "--model", h.PathOf("d.zip"), "--output", h.PathOf("dr.png"), "--report", h.PathOf("dr.json"), "--quiet").Succeeded();
         Assert.AreEqual(steps, Number(h.ReadReport("dr.json"), "steps"));
 
-        h.RunTiny("denoise", "--input", h.PathOf("noisy.png"), "--output", h.PathOf("d3.png"), "--steps", "3", "--report", h.PathOf("d3.json"), "--quiet").Succeeded();
+        h.RunTiny("denoise", "--input", h.PathOf("noisy.png"), "--output", h.PathOf("d3.png"), "--steps", "3", "--omega0", "7", "--report", h.PathOf("d3.json"), "--quiet").Succeeded();
         var r3 = h.ReadReport("d3.json");
+        Assert.AreEqual(7, r3.GetProperty("options").GetProperty("omega0").GetDouble(), "--omega0 overrides the default");
         Assert.AreEqual(3, Number(r3, "steps"));
         Assert.AreEqual("fixed", r3.GetProperty("stepsMode").GetString());
         Assert.AreEqual(JsonValueKind.Null, r3.GetProperty("psnr").ValueKind, "no reference, no PSNR");
