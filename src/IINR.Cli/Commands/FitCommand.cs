@@ -1,0 +1,76 @@
+using System.CommandLine;
+using IINR.Cli.Output;
+using IINR.Cli.Tasks;
+using Microsoft.ML.IINR;
+
+namespace IINR.Cli.Commands;
+
+/// <summary><c>iinr fit</c>: fit an image and measure the reconstruction.</summary>
+internal sealed class FitCommand
+{
+    readonly CliContext _ctx;
+    readonly Option<string> _input = new("--input", "-i") { Description = "Image to fit (PNG, JPEG, BMP) or builtin:testscene[:SIZE].", DefaultValueFactory = _ => Defaults.DefaultImage };
+    readonly Option<string?> _output = new("--output", "-o") { Description = "Write the reconstruction as a PNG (clipped to [0, 1], 8 bits)." };
+    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model (a zip: checkpoint + frame) for 'iinr render'." };
+    readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR against iteration as a PNG." };
+    readonly TrainingOptionSet _training = new(Defaults.FitIterations);
+    readonly OutputOptionSet _common = new();
+
+    FitCommand(CliContext ctx) => _ctx = ctx;
+
+    public static Command Create(CliContext ctx)
+    {
+        var c = new FitCommand(ctx);
+        var cmd = new Command("fit", "Fit an image with an (iterative) implicit neural representation; report PSNR, SSIM, parameters and times.");
+        cmd.Add(c._input); cmd.Add(c._output); cmd.Add(c._model); cmd.Add(c._curve);
+        c._training.AddTo(cmd); c._common.AddTo(cmd);
+        cmd.SetAction(c.Run);
+        return cmd;
+    }
+
+    int Run(ParseResult r)
+    {
+        string input = r.GetValue(_input)!;
+        string? output = r.GetValue(_output), modelPath = r.GetValue(_model), curvePath = r.GetValue(_curve), reportPath = r.GetValue(_common.Report);
+        bool quiet = r.GetValue(_common.Quiet);
+        Paths.RequireExtension(output, ".png", "--output");
+        Paths.RequireExtension(curvePath, ".png", "--curve");
+        var options = _training.Build(r);
+        var image = Inputs.LoadImage(input);
+        string name = TrainingOptionSet.DisplayName(options);
+
+        using var result = ProgressDisplay.Run(_ctx, quiet, p => FitTask.Run(image, new FitTaskOptions(options, name), p, _ctx.Cancellation));
+        if (output is not null) { Paths.EnsureDirectory(output); ImageFile.SavePng(result.Reconstruction, output); }
+        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(result.Model, result.Frame, modelPath); }
+        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} fit", [new CurvePlot.Series(name, result.Curve)]);
+
+        var report = new Report("fit")
+            .Set("input", input).Set("width", image.Width).Set("height", image.Height).Set("channels", image.Channels)
+            .Set("model", name)
+            .Set("psnr", result.Psnr).Set("ssim", result.Ssim).Set("iterations", result.Iterations).Set("steps", options.Steps)
+            .Set("parameters", result.Parameters).Set("backboneParameters", result.Model.BackboneParameterCount).Set("headParameters", result.Model.HeadParameterCount)
+            .Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.InferSeconds)
+            .Set("outputs", new { reconstruction = output, model = modelPath, curve = curvePath })
+            .Set("curve", result.Curve.Select(p => new { iteration = p.Iteration, psnr = Math.Round(p.Psnr, 4), loss = p.Loss }).ToArray())
+            .SetOptions(options);
+        if (reportPath is not null) report.Write(reportPath);
+
+        if (!quiet)
+        {
+            _ctx.Out.WriteLine($"{name} on {image.Width}×{image.Height}×{image.Channels}: PSNR {result.Psnr:0.00} dB, SSIM {result.Ssim:0.0000}, " +
+                $"{result.Iterations} iterations, {result.Parameters:N0} parameters, train {result.TrainSeconds:0.0} s, infer {result.InferSeconds:0.000} s");
+            Summary.Wrote(_ctx, ("reconstruction", output), ("model", modelPath), ("curve", curvePath), ("report", reportPath));
+        }
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary>Shared summary lines.</summary>
+internal static class Summary
+{
+    public static void Wrote(CliContext ctx, params (string What, string? Path)[] files)
+    {
+        foreach (var (what, path) in files)
+            if (path is not null) ctx.Out.WriteLine($"wrote {what}: {path}");
+    }
+}

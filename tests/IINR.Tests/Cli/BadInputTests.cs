@@ -1,0 +1,80 @@
+using IINR.Cli;
+using IINR.Signals;
+using Microsoft.ML.IINR;
+
+namespace IINR.Tests.Cli;
+
+/// <summary>Bad arguments, missing files and unreadable formats: a non-zero exit and one clear line on stderr.</summary>
+[TestClass]
+public sealed class BadInputTests
+{
+    static CliHarness _h = null!;
+
+    [ClassInitialize]
+    public static void Setup(TestContext _)
+    {
+        _h = new CliHarness();
+        File.WriteAllText(_h.PathOf("text.png"), "this is not an image");
+        File.WriteAllText(_h.PathOf("bad.obj"), "v 0 0 0\nf 1 2 zebra\n");
+        File.WriteAllText(_h.PathOf("mesh.txt"), "v 0 0 0\n");
+        File.WriteAllBytes(_h.PathOf("empty.zip"), [0x50, 0x4B, 0x05, 0x06, .. new byte[18]]);
+        ImageFile.SavePng(TestScene.Render(16, 16), _h.PathOf("small.png"));
+        ImageFile.SavePng(TestScene.Render(20, 20), _h.PathOf("other.png"));
+    }
+
+    [ClassCleanup]
+    public static void Cleanup() => _h.Dispose();
+
+    static void Fails(int code, string expected, params string[] args)
+    {
+        var run = _h.Run(args).FailedWithOneLine(code);
+        StringAssert.Contains(run.Error, expected, $"iinr {run.Args}");
+    }
+
+    [TestMethod]
+    public void UsageErrorsExitWithTwo()
+    {
+        Fails(ExitCodes.Usage, "--iterations", "fit", "--iterations", "0");
+        Fails(ExitCodes.Usage, "--iterations", "fit", "--iterations", "many");
+        Fails(ExitCodes.Usage, "--backbone", "fit", "--backbone", "resnet");
+        Fails(ExitCodes.Usage, "--hidden-size", "fit", "--hidden-size", "1");
+        Fails(ExitCodes.Usage, "--output must name a .png file", "fit", "--output", _h.PathOf("x.jpg"));
+        Fails(ExitCodes.Usage, "builtin:testscene", "fit", "--input", "builtin:nothing");
+        Fails(ExitCodes.Usage, "--device", "fit", "--device", "tpu");
+        Fails(ExitCodes.Usage, "--model", "render", "--output", _h.PathOf("x.png"));
+        Fails(ExitCodes.Usage, "--scale", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--scale", "0");
+        Fails(ExitCodes.Usage, "--reference is 20×20×3", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--scale", "2", "--reference", _h.PathOf("other.png"));
+        Fails(ExitCodes.Usage, "--steps must be auto", "denoise", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--steps", "banana");
+        Fails(ExitCodes.Usage, "--reference is 20×20×3", "denoise", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--reference", _h.PathOf("other.png"));
+        Fails(ExitCodes.Usage, "--readout needs --photon", "degrade", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--readout", "3");
+        Fails(ExitCodes.Usage, "--photon", "degrade", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--photon", "-1");
+        Fails(ExitCodes.Usage, "larger than", "degrade", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--downscale", "17");
+        Fails(ExitCodes.Usage, "--output must name a .obj file", "occupancy", "--output", _h.PathOf("x.stl"));
+        Fails(ExitCodes.Usage, "--resolution", "occupancy", "--resolution", "1");
+        Fails(ExitCodes.Usage, "builtin:sphere", "occupancy", "--input", "builtin:teapot");
+        Fails(ExitCodes.Usage, "Unrecognized", "fitt");
+        Fails(ExitCodes.Usage, "Unrecognized", "fit", "--colour", "red");
+    }
+
+    [TestMethod]
+    public void MissingFilesExitWithOne()
+    {
+        Fails(ExitCodes.Failure, "was not found", "fit", "--input", _h.PathOf("missing.png"));
+        Fails(ExitCodes.Failure, "was not found", "render", "--model", _h.PathOf("missing.zip"), "--output", _h.PathOf("x.png"));
+        Fails(ExitCodes.Failure, "was not found", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--reference", _h.PathOf("missing.png"));
+        Fails(ExitCodes.Failure, "was not found", "degrade", "--input", _h.PathOf("missing.png"), "--output", _h.PathOf("x.png"));
+        Fails(ExitCodes.Failure, "was not found", "occupancy", "--input", _h.PathOf("missing.obj"));
+    }
+
+    [TestMethod]
+    public void UnreadableFormatsExitWithOne()
+    {
+        Fails(ExitCodes.Failure, "is not a PNG, JPEG or BMP image", "fit", "--input", _h.PathOf("text.png"));
+        Fails(ExitCodes.Failure, "is not a PNG, JPEG or BMP image", "denoise", "--input", _h.PathOf("text.png"), "--output", _h.PathOf("x.png"));
+        Fails(ExitCodes.Failure, "not a readable iinr model file", "render", "--model", _h.PathOf("text.png"), "--output", _h.PathOf("x.png"));
+        Fails(ExitCodes.Failure, "not an iinr model file", "render", "--model", _h.PathOf("empty.zip"), "--output", _h.PathOf("x.png"));
+        Fails(ExitCodes.Failure, "bad.obj", "occupancy", "--input", _h.PathOf("bad.obj"));
+        Fails(ExitCodes.Failure, "neither an OBJ mesh", "occupancy", "--input", _h.PathOf("mesh.txt"));
+        Fails(ExitCodes.Failure, "IINROCC1", "occupancy", "--input", _h.PathOf("small.png"));
+    }
+}

@@ -1,0 +1,59 @@
+using System.IO.Compression;
+using IINR.Cli;
+using IINR.Cli.Tasks;
+using IINR.Signals;
+using IINR.Trainers;
+
+namespace IINR.Tests.Cli;
+
+[TestClass]
+public sealed class ModelFileTests
+{
+    static readonly InrOptions Small = new() { Device = ComputeDevice.Cpu, Threads = 1, HiddenLayers = 1, HiddenSize = 16, Iterations = 5 };
+
+    [TestMethod]
+    public void RoundTripKeepsPredictionsFrameAndSteps()
+    {
+        using var h = new CliHarness();
+        var image = TestScene.Render(12, 8);
+        using var fit = FitTask.Run(image, new FitTaskOptions(Small with { Steps = 3 }));
+        ModelFile.Save(fit.Model, fit.Frame, h.PathOf("m.zip"), steps: 4);
+        using var loaded = ModelFile.Load(h.PathOf("m.zip"), ComputeDevice.Cpu);
+        Assert.AreEqual(fit.Frame, loaded.Frame);
+        Assert.AreEqual(4, loaded.Steps);
+        Assert.AreEqual(3, loaded.Model.Options.Steps);
+        var grid = fit.Frame.Grid(24, 16);
+        CollectionAssert.AreEqual(fit.Model.Predict(grid, 2), loaded.Model.Predict(grid, 2));
+        using (var zip = ZipFile.OpenRead(h.PathOf("m.zip")))
+            CollectionAssert.AreEquivalent(new[] { "iinr/frame.json", "iinr/checkpoint.bin" }, zip.Entries.Select(e => e.FullName).ToArray());
+    }
+
+    [TestMethod]
+    public void DamagedFilesFailWithInvalidData()
+    {
+        using var h = new CliHarness();
+        using var fit = FitTask.Run(TestScene.Render(8, 8), new FitTaskOptions(Small));
+        ModelFile.Save(fit.Model, fit.Frame, h.PathOf("m.zip"));
+        var bytes = File.ReadAllBytes(h.PathOf("m.zip"));
+        File.WriteAllBytes(h.PathOf("cut.zip"), bytes[..(bytes.Length / 2)]);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelFile.Load(h.PathOf("cut.zip")));
+        StringAssert.Contains(e.Message, "cut.zip");
+
+        // A zip whose checkpoint is damaged: the checkpoint's own checksum catches it.
+        using (var src = ZipFile.OpenRead(h.PathOf("m.zip")))
+        using (var dst = ZipFile.Open(h.PathOf("bad.zip"), ZipArchiveMode.Create))
+        {
+            foreach (var entry in src.Entries)
+            {
+                using var ms = new MemoryStream();
+                using (var s = entry.Open()) s.CopyTo(ms);
+                var data = ms.ToArray();
+                if (entry.FullName.EndsWith(".bin", StringComparison.Ordinal)) data[data.Length / 2] ^= 0xFF;
+                using var o = dst.CreateEntry(entry.FullName).Open();
+                o.Write(data);
+            }
+        }
+        e = Assert.ThrowsExactly<InvalidDataException>(() => ModelFile.Load(h.PathOf("bad.zip")));
+        StringAssert.Contains(e.Message, "bad.zip");
+    }
+}

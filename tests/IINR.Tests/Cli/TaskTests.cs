@@ -1,0 +1,52 @@
+using IINR.Cli.Tasks;
+using IINR.Signals;
+
+namespace IINR.Tests.Cli;
+
+[TestClass]
+public sealed class TaskTests
+{
+    [TestMethod]
+    public void DenoiseHoldOutSplitPartitionsThePixels()
+    {
+        var image = TestScene.Render(20, 10);
+        var (train, held) = DenoiseTask.Split(image, 0.05, seed: 3);
+        Assert.AreEqual(10, held.CoordinateCount, "⌈5 % of 200⌉");
+        Assert.AreEqual(190, train.CoordinateCount);
+        var all = PixelGrid.Coordinates(20, 10);
+        var seen = new HashSet<(float, float)>();
+        foreach (var set in new[] { train, held })
+            for (int i = 0; i < set.CoordinateCount; i++)
+            {
+                Assert.IsTrue(seen.Add((set.Coordinates[2 * i], set.Coordinates[2 * i + 1])), "each pixel once");
+                int x = (int)Math.Round((set.Coordinates[2 * i] / (20.0 / 20) + 1) * 20 / 2 - 0.5);
+                int y = (int)Math.Round((set.Coordinates[2 * i + 1] / (10.0 / 20) + 1) * 10 / 2 - 0.5);
+                Assert.AreEqual(image[x, y, 0], set.Signal[3 * i], "the values travel with their pixel");
+            }
+        Assert.AreEqual(200, seen.Count);
+        var again = DenoiseTask.Split(image, 0.05, seed: 3).HeldOut;
+        CollectionAssert.AreEqual(held.Coordinates, again.Coordinates, "seeded");
+        CollectionAssert.AreNotEqual(held.Coordinates, DenoiseTask.Split(image, 0.05, seed: 4).HeldOut.Coordinates);
+    }
+
+    [TestMethod]
+    public void DegradeWithoutOptionsCopiesTheImage()
+    {
+        var image = TestScene.Render(9, 7);
+        var result = DegradeTask.Run(image, new DegradeOptions());
+        Assert.AreNotSame(image, result.Image);
+        CollectionAssert.AreEqual(image.Data, result.Image.Data);
+        Assert.AreEqual(0, result.CroppedWidth + result.CroppedHeight);
+    }
+
+    [TestMethod]
+    public void ImageFrameScalesAndKeepsTheAspect()
+    {
+        var frame = ImageFrame.Of(new SignalImage(64, 32, 1));
+        Assert.AreEqual(1.0, frame.ExtentX);
+        Assert.AreEqual(0.5, frame.ExtentY);
+        Assert.AreEqual((256, 128), frame.Scaled(4));
+        Assert.AreEqual((96, 48), frame.Scaled(1.5));
+        CollectionAssert.AreEqual(PixelGrid.Coordinates(64, 32), frame.Grid(64, 32));
+    }
+}
