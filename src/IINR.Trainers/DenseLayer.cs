@@ -4,26 +4,34 @@ using static TorchSharp.torch;
 namespace IINR.Trainers;
 
 /// <summary>
-/// An affine layer y = scale·(x·Wᵀ + b) with explicit, seeded initialisation. The optional scale is
-/// folded into one addmm (SIREN's ω0), so it costs no extra pass over the activations.
+/// An affine layer y = scale·(x·Wᵀ + b) with explicit, seeded initialisation. The scale (SIREN's
+/// ω0) is folded into the stored parameters, W' = scale·W and b' = scale·b, so neither the forward
+/// nor the backward pass spends a pass over the activations on it. Adam then trains W' with its
+/// learning rate and ε multiplied by the scale (<see cref="LearningRateScale"/>), which makes every
+/// update exactly scale × the update of W: the same optimisation as the unfolded layer.
 /// </summary>
 internal sealed class DenseLayer : nn.Module<Tensor, Tensor>
 {
-    readonly float _scale;
-
     public DenseLayer(string name, int inFeatures, int outFeatures, double weightBound, double biasBound,
         Generator generator, float scale = 1f, ScalarType dtype = ScalarType.Float32) : base(name)
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        _scale = scale;
-        weight = nn.Parameter(Uniform([outFeatures, inFeatures], weightBound, generator, dtype));
-        bias = nn.Parameter(Uniform([outFeatures], biasBound, generator, dtype));
+        LearningRateScale = scale;
+        using (no_grad())
+        {
+            using var s = scale.ToScalar();
+            weight = nn.Parameter(Uniform([outFeatures, inFeatures], weightBound, generator, dtype).mul_(s));
+            bias = nn.Parameter(Uniform([outFeatures], biasBound, generator, dtype).mul_(s));
+        }
         RegisterComponents();
     }
 
     /// <summary>PyTorch's default nn.Linear bound, 1/√in, for both weight and bias.</summary>
     public static double DefaultBound(int inFeatures) => 1.0 / Math.Sqrt(inFeatures);
+
+    /// <summary>The folded scale: Adam's learning rate and ε for this layer are multiplied by it.</summary>
+    public float LearningRateScale { get; }
 
     public int InFeatures { get; }
     public int OutFeatures { get; }
@@ -33,7 +41,7 @@ internal sealed class DenseLayer : nn.Module<Tensor, Tensor>
     public TorchSharp.Modules.Parameter bias;
 #pragma warning restore IDE1006
 
-    public override Tensor forward(Tensor x) => torch.addmm(bias, x, weight.t(), _scale, _scale);
+    public override Tensor forward(Tensor x) => bias.addmm(x, weight.t());
 
     /// <summary>U(−bound, bound); complex dtypes draw real and imaginary parts independently.</summary>
     internal static Tensor Uniform(long[] shape, double bound, Generator generator, ScalarType dtype = ScalarType.Float32)
@@ -46,6 +54,8 @@ internal sealed class DenseLayer : nn.Module<Tensor, Tensor>
             return torch.complex(re, im);
         }
         var u = torch.rand(shape, ScalarType.Float32, generator: generator);
-        return u.mul_(2 * bound).sub_(bound);
+        using var twoBound = (2 * bound).ToScalar();
+        using var b = bound.ToScalar();
+        return u.mul_(twoBound).sub_(b);
     }
 }

@@ -52,9 +52,10 @@ public sealed class FeedbackNet : nn.Module
     {
         using var scope = NewDisposeScope();
         var w = mlp.First.weight;
-        using var tt = torch.full([1, 1], (float)t, device: g.device);
+        using var ts = t.ToScalar();
+        using var tt = torch.full([1, 1], ts, device: g.device);
         var tpart = Embed(tt).matmul(w.narrow(1, _channels + _dims, TimeFeatures(_embedding)).t()); // 1×H
-        var z1 = prepared.add(tpart).addmm_(g, w.narrow(1, 0, _channels).t());
+        var z1 = prepared.add(tpart, Scalars.One).addmm_(g, w.narrow(1, 0, _channels).t());
         return mlp.FromFirstPreActivation(z1).MoveToOuterDisposeScope();
     }
 
@@ -64,7 +65,8 @@ public sealed class FeedbackNet : nn.Module
         var parts = new List<Tensor> { t };
         for (int k = 0; k < 4; k++)
         {
-            var a = t.mul((float)(Math.PI * (1 << k)));
+            using var f = (Math.PI * (1 << k)).ToScalar();
+            var a = t.mul(f);
             parts.Add(a.sin());
             parts.Add(a.cos());
         }

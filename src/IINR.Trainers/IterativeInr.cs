@@ -58,6 +58,23 @@ public sealed class IterativeInr : nn.Module
     /// <summary>Multiply-adds per coordinate of one refinement step.</summary>
     public long HeadMultiplyAdds => (feedback?.MultiplyAdds ?? 0) + (fuse?.MultiplyAdds ?? 0);
 
+    /// <summary>Trainable parameters grouped by their layers' learning-rate scale (see <see cref="DenseLayer"/>).</summary>
+    internal IEnumerable<(float Scale, List<TorchSharp.Modules.Parameter> Parameters)> ParameterGroups()
+    {
+        var groups = new SortedDictionary<float, List<TorchSharp.Modules.Parameter>>();
+        foreach (var m in modules())
+        {
+            if (m is not DenseLayer d) continue;
+            if (!groups.TryGetValue(d.LearningRateScale, out var list)) groups[d.LearningRateScale] = list = [];
+            list.Add(d.weight);
+            list.Add(d.bias);
+        }
+        int total = groups.Values.Sum(l => l.Count);
+        if (total != parameters().Count())
+            throw new InvalidOperationException("Every trainable parameter must live in a DenseLayer.");
+        return groups.Select(kv => (kv.Key, kv.Value));
+    }
+
     /// <summary>b = Backbone(x).</summary>
     public Tensor Backbone(Tensor x) => backbone.forward(x);
 
@@ -90,11 +107,12 @@ public sealed class IterativeInr : nn.Module
         gate = Options.Gate switch
         {
             GateActivation.Identity => gate,
-            GateActivation.TwoSigmoid => gate.sigmoid().mul_(2f),
-            GateActivation.OnePlusTanh => gate.tanh().add_(1f),
+            // Not in place: sigmoid's and tanh's backward read their outputs.
+            GateActivation.TwoSigmoid => gate.sigmoid().mul(Scalars.Two),
+            GateActivation.OnePlusTanh => gate.tanh().add(Scalars.One, Scalars.One),
             _ => throw new InvalidOperationException($"Unknown gate activation {Options.Gate}."),
         };
-        return Options.Fusion == FusionMode.Multiplicative ? gate.mul(b) : gate.add(b);
+        return Options.Fusion == FusionMode.Multiplicative ? gate.mul(b) : gate.add(b, Scalars.One);
     }
 
     /// <summary>The per-batch state of inference: b and the heads' precomputed parts.</summary>

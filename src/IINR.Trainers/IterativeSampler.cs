@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IINR.Trainers;
@@ -26,7 +27,9 @@ public static class IterativeSampler
             else
             {
                 // (δ/t)·f + (1 − δ/t)·g (f may alias g or b, so no in-place update of it)
-                next = fx.mul(ratio).add_(g, 1 - ratio);
+                using var a = ratio.ToScalar();
+                using var b = (1 - ratio).ToScalar();
+                next = fx.mul(a).add_(g, b);
                 fx.Dispose();
             }
             if (!ReferenceEquals(g, z)) g.Dispose();

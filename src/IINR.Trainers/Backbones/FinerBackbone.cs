@@ -43,12 +43,12 @@ public sealed class FinerBackbone : Backbone
     {
         using var scope = NewDisposeScope();
         Tensor h = x;
-        float invOmega = (float)(1 / Omega0);
+        using var invOmega = (1 / Omega0).ToScalar();
         for (int i = 0; i < layers.Count - 1; i++)
         {
             var y = layers[i].forward(h); // y = ω0·z
             Tensor alpha;
-            using (no_grad()) alpha = y.abs().mul_(invOmega).add_(1f); // |z| + 1, no gradient
+            using (no_grad()) alpha = y.abs().mul_(invOmega).add_(Scalars.One, Scalars.One); // |z| + 1, no gradient
             h = torch.sin(y.mul(alpha));
         }
         return layers[^1].forward(h).MoveToOuterDisposeScope();

@@ -22,7 +22,8 @@ public sealed class FourierFeaturesBackbone : Backbone
         FeatureCount = featureCount;
         // Stored pre-multiplied by 2π: the encoding is then one matmul.
         using (no_grad())
-            frequencies = torch.randn([inputDims, featureCount], generator: generator).mul_(2 * Math.PI * sigma);
+        using (var s = (2 * Math.PI * sigma).ToScalar())
+            frequencies = torch.randn([inputDims, featureCount], generator: generator).mul_(s);
         var widths = Widths(2 * featureCount, hidden, hiddenLayers, channels);
         layers = new TorchSharp.Modules.ModuleList<DenseLayer>();
         for (int i = 0; i + 1 < widths.Length; i++)

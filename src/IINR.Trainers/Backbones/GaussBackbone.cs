@@ -42,7 +42,7 @@ public sealed class GaussBackbone : Backbone
         using var scope = NewDisposeScope();
         Tensor h = x;
         for (int i = 0; i < layers.Count - 1; i++)
-            h = torch.exp(layers[i].forward(h).square().neg());
+            h = torch.exp(layers[i].forward(h).pow(Scalars.Two).neg());
         return layers[^1].forward(h).MoveToOuterDisposeScope();
     }
 }

@@ -60,12 +60,15 @@ public sealed class WireBackbone : Backbone
     // exp(iω0·z − |s0·z|²) = exp(−ω0·Im z − s0²|z|²) · e^{iω0·Re z}, built as exp of a complex exponent.
     Tensor Gabor(Tensor z, bool real)
     {
-        float w = (float)Omega0, s2 = (float)(Scale * Scale);
+        using var w = Omega0.ToScalar();
+        using var negW = (-Omega0).ToScalar();
+        using var s2 = (Scale * Scale).ToScalar();
+        using var negS2 = (-Scale * Scale).ToScalar();
         if (real)
-            return torch.exp(torch.complex(z.square().mul(-s2), z.mul(w)));
+            return torch.exp(torch.complex(z.pow(Scalars.Two).mul(negS2), z.mul(w)));
         var re = z.real;
         var im = z.imag;
-        var mag2 = re.square().add(im.square());
-        return torch.exp(torch.complex(im.mul(-w).sub(mag2.mul(s2)), re.mul(w)));
+        var mag2 = re.pow(Scalars.Two).add(im.pow(Scalars.Two), Scalars.One);
+        return torch.exp(torch.complex(im.mul(negW).sub(mag2.mul(s2)), re.mul(w)));
     }
 }

@@ -6,8 +6,9 @@ namespace Microsoft.ML.IINR.Internal;
 /// Row-to-row mapping for a transformer that implements <see cref="ITransformer"/> directly:
 /// keeps every input column and appends one <c>Vector&lt;Single&gt;</c> column computed from one
 /// input <c>Vector&lt;Single&gt;</c> column. Used for <see cref="ITransformer.GetRowToRowMapper"/>
-/// (and so PredictionEngine and TransformerChain) and, through <see cref="MappedDataView"/>, for
-/// <see cref="ITransformer.Transform"/>. Only public ML.NET API is used here.
+/// (and so PredictionEngine), one row per call of the mapping, and, through
+/// <see cref="BatchedVectorDataView"/>, for <see cref="ITransformer.Transform"/>, many rows per
+/// call. Only public ML.NET API is used here.
 /// </summary>
 /// <remarks>
 /// The output schema is the input schema plus one column at index <c>InputSchema.Count</c>; if its
@@ -16,10 +17,15 @@ namespace Microsoft.ML.IINR.Internal;
 /// </remarks>
 internal sealed class VectorColumnMapper : IRowToRowMapper
 {
-    /// <summary>Computes one output vector from one input vector; both spans are dense.</summary>
-    internal delegate void MapVector(ReadOnlySpan<float> input, Span<float> output);
+    /// <summary>
+    /// Computes the output vectors of a run of consecutive rows from their input vectors: n rows of
+    /// the input length in <paramref name="inputs"/>, n rows of the output length into
+    /// <paramref name="outputs"/>, both dense and row-major. <paramref name="firstRow"/> is the
+    /// position of the first row in its cursor, for error messages.
+    /// </summary>
+    internal delegate void MapBatch(ReadOnlySpan<float> inputs, Span<float> outputs, long firstRow);
 
-    private readonly MapVector _map;
+    private readonly MapBatch _map;
     private readonly DataViewSchema.Column _source;
     private readonly int _outputLength;
 
@@ -28,9 +34,9 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
     /// <param name="sourceColumn">Input column: a known-size vector of Single.</param>
     /// <param name="outputColumn">Name of the appended column.</param>
     /// <param name="outputLength">Output vector length, from the input vector length.</param>
-    /// <param name="map">The per-row computation.</param>
+    /// <param name="map">The computation, for one or more rows at a time.</param>
     internal VectorColumnMapper(DataViewSchema inputSchema, string sourceColumn, string outputColumn,
-        Func<int, int> outputLength, MapVector map)
+        Func<int, int> outputLength, MapBatch map)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         var source = inputSchema.GetColumnOrNull(sourceColumn)
@@ -41,6 +47,7 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
                 $"Input column '{sourceColumn}' must be a known-size vector of Single, not {source.Type}.");
 
         _source = source;
+        InputLength = vector.Size;
         _outputLength = outputLength(vector.Size);
         _map = map;
         InputSchema = inputSchema;
@@ -55,6 +62,18 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
 
     /// <inheritdoc/>
     public DataViewSchema OutputSchema { get; }
+
+    /// <summary>The source column (in <see cref="InputSchema"/>).</summary>
+    internal DataViewSchema.Column Source => _source;
+
+    /// <summary>Values per input row.</summary>
+    internal int InputLength { get; }
+
+    /// <summary>Values per output row.</summary>
+    internal int OutputLength => _outputLength;
+
+    /// <summary>The mapping, for batched evaluation.</summary>
+    internal MapBatch Map => _map;
 
     private int OutputIndex => InputSchema.Count;
 
@@ -83,6 +102,9 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
     /// <summary>Whether the output column is among <paramref name="columns"/>.</summary>
     internal bool NeedsOutput(IEnumerable<DataViewSchema.Column> columns) => columns.Any(c => c.Index == OutputIndex);
 
+    /// <summary>Whether <paramref name="column"/> (of the output schema) is the appended output column.</summary>
+    internal bool IsOutput(DataViewSchema.Column column) => column.Index == OutputIndex;
+
     /// <summary>Getter for a column of the output schema, reading from <paramref name="input"/>.</summary>
     internal ValueGetter<TValue> GetGetter<TValue>(DataViewRow input, DataViewSchema.Column column, bool outputActive)
     {
@@ -95,13 +117,13 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
 
         var sourceGetter = input.GetGetter<VBuffer<float>>(_source);
         var source = default(VBuffer<float>);
-        var dense = new float[((VectorDataViewType)_source.Type).Size];
+        var dense = new float[InputLength];
         ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
         {
             sourceGetter(ref source);
             source.CopyTo(dense); // densifies sparse input
             var editor = VBufferEditor.Create(ref value, _outputLength);
-            _map(dense, editor.Values);
+            _map(dense, editor.Values, input.Position);
             value = editor.Commit();
         };
         return (ValueGetter<TValue>)(Delegate)getter;
@@ -123,55 +145,6 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
         protected override void Dispose(bool disposing)
         {
             if (disposing) input.Dispose(); // the contract: the mapped row owns its input
-            base.Dispose(disposing);
-        }
-    }
-}
-
-/// <summary>
-/// The lazy <see cref="IDataView"/> a <see cref="VectorColumnMapper"/>-based transformer returns
-/// from <see cref="ITransformer.Transform"/>: cursors over the source, mapped row by row.
-/// </summary>
-internal sealed class MappedDataView(IDataView source, VectorColumnMapper mapper) : IDataView
-{
-    /// <inheritdoc/>
-    public bool CanShuffle => source.CanShuffle;
-
-    /// <inheritdoc/>
-    public DataViewSchema Schema => mapper.OutputSchema;
-
-    /// <inheritdoc/>
-    public long? GetRowCount() => source.GetRowCount();
-
-    /// <inheritdoc/>
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-    {
-        var needed = columnsNeeded.ToArray();
-        return new Cursor(mapper, source.GetRowCursor(mapper.GetDependencies(needed), rand), mapper.NeedsOutput(needed));
-    }
-
-    /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
-    {
-        var needed = columnsNeeded.ToArray();
-        bool outputActive = mapper.NeedsOutput(needed);
-        return source.GetRowCursorSet(mapper.GetDependencies(needed), n, rand)
-            .Select(c => (DataViewRowCursor)new Cursor(mapper, c, outputActive)).ToArray();
-    }
-
-    private sealed class Cursor(VectorColumnMapper mapper, DataViewRowCursor input, bool outputActive) : DataViewRowCursor
-    {
-        public override DataViewSchema Schema => mapper.OutputSchema;
-        public override long Position => input.Position;
-        public override long Batch => input.Batch;
-        public override bool MoveNext() => input.MoveNext();
-        public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
-        public override bool IsColumnActive(DataViewSchema.Column column) => mapper.IsColumnActive(input, column, outputActive);
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => mapper.GetGetter<TValue>(input, column, outputActive);
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) input.Dispose();
             base.Dispose(disposing);
         }
     }

@@ -76,8 +76,9 @@ public sealed class NetworkTests
         using var gen = new Generator(3);
         using var siren = new SirenBackbone(2, 3, 1, 64, 30, gen);
         var p = siren.named_parameters().ToDictionary(t => t.name, t => t.parameter);
-        double first = p["layers.0.weight"].abs().max().item<float>();
-        double hidden = p["layers.1.weight"].abs().max().item<float>();
+        // Stored folded (W' = ω0·W); the paper's bounds apply to W.
+        double first = p["layers.0.weight"].abs().max().item<float>() / 30;
+        double hidden = p["layers.1.weight"].abs().max().item<float>() / 30;
         Assert.IsTrue(first <= 1.0 / 2 && first > 0.4, $"first layer bound 1/in = 0.5, max |w| = {first}");
         double bound = Math.Sqrt(6.0 / 64) / 30;
         Assert.IsTrue(hidden <= bound && hidden > 0.8 * bound, $"hidden bound {bound}, max |w| = {hidden}");

@@ -84,3 +84,35 @@ internal sealed class SyncProgress(Action<InrProgress> report) : IProgress<InrPr
 {
     public void Report(InrProgress value) => report(value);
 }
+
+[TestClass]
+public sealed class OptionCombinationTests
+{
+    [TestMethod]
+    public void EveryHeadOptionTrainsAndPredicts()
+    {
+        // One short fit per open choice of the paper, so none breaks autograd or shapes.
+        var data = TestData.ImageSet(8);
+        var variants = new[]
+        {
+            TestData.Small(3) with { Gate = GateActivation.TwoSigmoid },
+            TestData.Small(3) with { Gate = GateActivation.OnePlusTanh },
+            TestData.Small(3) with { Fusion = FusionMode.Additive },
+            TestData.Small(3) with { Noise = NoiseMode.Resampled },
+            TestData.Small(3) with { NoiseDistribution = NoiseDistribution.Zeros },
+            TestData.Small(3) with { NoiseDistribution = NoiseDistribution.Ones, Noise = NoiseMode.Resampled },
+            TestData.Small(3) with { TimeSampling = TimeSampling.PerBatch },
+            TestData.Small(3) with { TimeEmbedding = TimeEmbedding.Fourier },
+            TestData.Small(3) with { UseFeedbackNet = false },
+            TestData.Small(3) with { UseFuseNet = false },
+            TestData.Small(3) with { UseFeedbackNet = false, UseFuseNet = false },
+            TestData.Small(3) with { FeedbackLayers = 3, FuseLayers = 1 },
+        };
+        foreach (var o in variants)
+        {
+            using var m = InrTrainer.Fit(data, o);
+            var y = m.Predict(data.Coordinates, 3);
+            Assert.IsTrue(y.All(float.IsFinite), o.ToString());
+        }
+    }
+}

@@ -3,25 +3,24 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.IINR;
 using Microsoft.ML.IINR.Internal;
+using static IINR.Tests.MLNet.MLNetTestData;
 
 namespace IINR.Tests.MLNet;
 
 /// <summary>
-/// Model-zip persistence of IINR components through mlContext.Model.Save/Load, proven with the
-/// test-only <see cref="PersistenceProbeTransformer"/> (which uses the same glue as the real
-/// transformer: Internal/ModelPersistence).
+/// Model-zip persistence of <see cref="IINRTransformer"/> through mlContext.Model.Save/Load (the
+/// glue is Internal/ModelPersistence): round trips alone and in a chain, in a fresh context and a
+/// fresh process, bit-identical; damaged zips give clear errors.
 /// </summary>
 [TestClass]
 public sealed class PersistenceTests
 {
-    private const float Scale = 2.5f;
-    private const int FillerBytes = 3 << 20; // a few MB, like real weights
-
     public TestContext TestContext { get; set; } = null!;
 
     private string _dir = null!;
@@ -40,34 +39,36 @@ public sealed class PersistenceTests
     }
 
     [TestMethod]
-    public void ProbeRoundTripsInAFreshContext()
+    public void TransformerRoundTripsInAFreshContextBitIdentically()
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Vectors());
-        var payload = PersistenceProbeTransformer.MakePayload(Scale, FillerBytes);
-        var probe = new PersistenceProbeTransformer(ml, "Coordinates", "Scaled", payload);
-        var expected = ReadVectors(probe.Transform(data), "Scaled");
-        CollectionAssert.AreEqual(Vectors().Select(v => v.Coordinates[0] * Scale).ToArray(), expected.Select(v => v[0]).ToArray());
+        var data = ml.Data.LoadFromImage(Scene(16));
+        using var fitted = ml.Transforms.IINR.Fit(data, Options(iterations: 10));
+        using var model = fitted.WithSteps(3); // the steps are saved too
+        var expected = ReadVectors(model.Transform(data), "Reconstruction");
+        var expectedRender = model.RenderSignalImage(40, 40).Data;
 
-        var path = Path.Combine(_dir, "probe.zip");
-        ml.Model.Save(probe, data.Schema, path);
+        var path = Path.Combine(_dir, "model.zip");
+        ml.Model.Save(model, data.Schema, path);
 
         var fresh = new MLContext(seed: 2);
         var loaded = fresh.Model.Load(path, out var inputSchema);
-        var loadedProbe = (PersistenceProbeTransformer)loaded; // a lone transformer is saved as itself
-        CollectionAssert.AreEqual(payload, loadedProbe.Payload);
-        Assert.AreEqual("Coordinates", loadedProbe.InputColumnName);
-        Assert.AreEqual("Scaled", loadedProbe.OutputColumnName);
-        AssertSameVectors(expected, ReadVectors(loaded.Transform(fresh.Data.LoadFromEnumerable(Vectors())), "Scaled"));
+        using var transformer = Assert.IsInstanceOfType<IINRTransformer>(loaded); // a lone transformer comes back as itself
+        Assert.AreEqual(3, transformer.Steps);
+        Assert.AreEqual(("Coordinates", "Signal", "Reconstruction"), (transformer.CoordinatesColumnName, transformer.SignalColumnName, transformer.OutputColumnName));
+        Assert.AreEqual(model.Image, transformer.Image);
+        Assert.AreEqual(model.ModelOptions, transformer.ModelOptions);
+        AssertBitIdentical(expected, ReadVectors(transformer.Transform(fresh.Data.LoadFromImage(Scene(16))), "Reconstruction"));
+        CollectionAssert.AreEqual(expectedRender, transformer.RenderSignalImage(40, 40).Data);
         Assert.AreEqual("Coordinates", inputSchema[0].Name);
 
-        // What ML.NET wrote: our payload entry beside Model.key, and our assembly as the loader.
+        // What ML.NET wrote: our checkpoint entry beside Model.key, and our assembly as the loader.
         using var zip = ZipFile.OpenRead(path);
         var names = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToArray();
-        TestContext.WriteLine("zip entries: " + string.Join(", ", names));
-        Assert.AreEqual(payload.Length, Entry(zip, "TransformerChain/" + ModelPersistence.PayloadEntryName).Length);
-        var header = ReadEntry(zip, "TransformerChain/Model.key");
-        Assert.AreEqual("Microsoft.ML.IINR", LoaderAssemblyName(header));
+        TestContext.WriteLine($"zip entries: {string.Join(", ", names)}; zip {new FileInfo(path).Length} bytes");
+        var payload = ReadEntry(zip, "TransformerChain/" + ModelPersistence.PayloadEntryName);
+        Assert.AreEqual("IINRCKPT", Encoding.ASCII.GetString(payload, 0, 8), "the payload is the core's checkpoint");
+        Assert.AreEqual("Microsoft.ML.IINR", LoaderAssemblyName(ReadEntry(zip, "TransformerChain/Model.key")));
     }
 
     [TestMethod]
@@ -76,45 +77,48 @@ public sealed class PersistenceTests
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Points());
         var pipeline = ml.Transforms.Concatenate("Coordinates", "X", "Y")
-            .Append(new PersistenceProbeEstimator(ml, "Coordinates", "Scaled", PersistenceProbeTransformer.MakePayload(Scale, FillerBytes)));
-        var model = pipeline.Fit(data);
-        var expected = ReadVectors(model.Transform(data), "Scaled");
-        CollectionAssert.AreEqual(Points().Select(p => p.Y * Scale).ToArray(), expected.Select(v => v[1]).ToArray());
+            .Append(ml.Transforms.IINR.Trainer(Options(iterations: 10)));
+        using var model = pipeline.Fit(data);
+        var queries = ml.Data.LoadFromEnumerable(Queries());
+        var expected = ReadVectors(model.Transform(queries), "Reconstruction");
 
         var path = Path.Combine(_dir, "chain.zip");
         ml.Model.Save(model, data.Schema, path);
 
         var fresh = new MLContext(seed: 2);
-        var loaded = fresh.Model.Load(path, out var inputSchema);
-        AssertSameVectors(expected, ReadVectors(loaded.Transform(fresh.Data.LoadFromEnumerable(Points())), "Scaled"));
-        // What comes back is untyped: TransformerChain<ITransformer>, whose last element is our type.
-        var chain = Assert.IsInstanceOfType<TransformerChain<ITransformer>>(loaded);
-        Assert.IsInstanceOfType<PersistenceProbeTransformer>(chain.LastTransformer);
+        var loaded = fresh.Model.Load(path, out _);
+        using var chain = Assert.IsInstanceOfType<TransformerChain<ITransformer>>(loaded); // loaded chains are untyped
+        Assert.IsInstanceOfType<IINRTransformer>(chain.LastTransformer);
+        AssertBitIdentical(expected, ReadVectors(loaded.Transform(fresh.Data.LoadFromEnumerable(Queries())), "Reconstruction"));
 
-        // PredictionEngine goes through ITransformer.GetRowToRowMapper of every chain element.
+        // PredictionEngine goes through GetRowToRowMapper: one row per evaluation, so only the last bits may differ.
+        // Its input has no Signal column: the signal is needed to fit, not to query.
         Assert.IsTrue(loaded.IsRowToRowMapper);
-        var engine = fresh.Model.CreatePredictionEngine<Point, ScaledPoint>(loaded, inputSchema);
-        var points = Points().ToArray();
-        for (int i = 0; i < points.Length; i++)
-            CollectionAssert.AreEqual(expected[i], engine.Predict(points[i]).Scaled);
+        using var engine = fresh.Model.CreatePredictionEngine<XY, Reconstructed>(loaded);
+        var queryRows = Queries().ToArray();
+        for (int i = 0; i < queryRows.Length; i++)
+        {
+            var predicted = engine.Predict(queryRows[i]).Reconstruction;
+            for (int c = 0; c < 3; c++) Assert.AreEqual(expected[i][c], predicted[c], 1e-5f, $"row {i} channel {c}");
+        }
     }
 
     [TestMethod]
-    public void FreshProcessLoadsWithoutRegistration()
+    public void FreshProcessLoadsWithoutRegistrationBitIdentically()
     {
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Points());
-        var model = ml.Transforms.Concatenate("Coordinates", "X", "Y")
-            .Append(new PersistenceProbeEstimator(ml, "Coordinates", "Scaled", PersistenceProbeTransformer.MakePayload(Scale, FillerBytes)))
+        using var model = ml.Transforms.Concatenate("Coordinates", "X", "Y")
+            .Append(ml.Transforms.IINR.Trainer(Options(iterations: 10)))
             .Fit(data);
-        var expected = ReadVectors(model.Transform(data), "Scaled");
+        var expected = ReadVectors(model.Transform(ml.Data.LoadFromEnumerable(Queries())), "Reconstruction");
         var path = Path.Combine(_dir, "chain.zip");
         ml.Model.Save(model, data.Schema, path);
         var inputs = Path.Combine(_dir, "inputs.txt");
-        File.WriteAllLines(inputs, Points().Select(p => $"{Bits(p.X)} {Bits(p.Y)}"));
+        File.WriteAllLines(inputs, Queries().Select(p => $"{Bits(p.X)} {Bits(p.Y)}"));
 
         var (exitCode, stdout, stderr) = Run(DotnetHost(),
-            Path.Combine(AppContext.BaseDirectory, "IINR.FreshLoad.dll"), path, inputs, "Scaled");
+            Path.Combine(AppContext.BaseDirectory, "IINR.FreshLoad.dll"), path, inputs, "Reconstruction");
         Assert.AreEqual(0, exitCode, $"IINR.FreshLoad failed.\nstdout:\n{stdout}\nstderr:\n{stderr}");
 
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -126,7 +130,7 @@ public sealed class PersistenceTests
     [TestMethod]
     public void TruncatedZipGivesAClearError()
     {
-        var path = SaveProbe();
+        var path = SaveModel();
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
 
@@ -138,9 +142,9 @@ public sealed class PersistenceTests
     }
 
     [TestMethod]
-    public void MissingPayloadEntryGivesAClearError()
+    public void MissingWeightsEntryGivesAClearError()
     {
-        var path = SaveProbe();
+        var path = SaveModel();
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
             Entry(zip, "TransformerChain/" + ModelPersistence.PayloadEntryName).Delete();
 
@@ -148,28 +152,23 @@ public sealed class PersistenceTests
         var e = Assert.ThrowsExactly<InvalidDataException>(() => IINRModel.Load(new MLContext(), path, out _));
         TestContext.WriteLine("IINRModel.Load: " + e.Message);
         StringAssert.Contains(e.Message, path);
-        StringAssert.Contains(e.Message, "no payload entry 'TransformerChain/IINRPayload.bin'");
+        StringAssert.Contains(e.Message, "no payload entry 'TransformerChain/IINRPayload.bin' (its weights)");
     }
 
     [TestMethod]
     public void FutureFormatVersionGivesAClearError()
     {
-        var path = SaveProbe();
-        // Rewrite the probe's ML.NET model header as a future writer would: format 2.1, readable
+        var path = SaveModel();
+        // Rewrite the transformer's ML.NET model header as a future writer would: format 2.1, readable
         // only by readers of 2.1 and up. Offsets come from ML.NET's own ModelHeader struct.
         var headerType = Type.GetType("Microsoft.ML.ModelHeader, Microsoft.ML.Core", throwOnError: true)!;
         int Offset(string field) => (int)Marshal.OffsetOf(headerType, field);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        RewriteEntry(path, "TransformerChain/Model.key", bytes =>
         {
-            var entry = Entry(zip, "TransformerChain/Model.key");
-            var bytes = ReadEntry(entry);
-            Assert.AreEqual(PersistenceProbeTransformer.Format.PackedModelSignature, BitConverter.ToUInt64(bytes, Offset("ModelSignature")));
+            Assert.AreEqual(IINRTransformer.Format.PackedModelSignature, BitConverter.ToUInt64(bytes, Offset("ModelSignature")));
             BitConverter.TryWriteBytes(bytes.AsSpan(Offset("ModelVerWritten")), 0x00020001u);
             BitConverter.TryWriteBytes(bytes.AsSpan(Offset("ModelVerReadable")), 0x00020001u);
-            using var stream = entry.Open();
-            stream.SetLength(0);
-            stream.Write(bytes);
-        }
+        });
 
         LogNativeError(path);
         var e = Assert.ThrowsExactly<InvalidDataException>(() => IINRModel.Load(new MLContext(), path, out _));
@@ -177,6 +176,39 @@ public sealed class PersistenceTests
         StringAssert.Contains(e.Message, path);
         StringAssert.Contains(e.Message, "format version 0x00020001");
         StringAssert.Contains(e.Message, "Upgrade Microsoft.ML.IINR");
+    }
+
+    [TestMethod]
+    public void CorruptCheckpointPayloadGivesTheCoresReason()
+    {
+        // A checkpoint damaged before it was stored (its zip entry and our SHA-256 agree), so the
+        // core's own checksum is what catches it.
+        var path = SaveModel();
+        byte[] oldHash = [], newHash = [];
+        RewriteEntry(path, "TransformerChain/" + ModelPersistence.PayloadEntryName, payload =>
+        {
+            oldHash = SHA256.HashData(payload);
+            payload[payload.Length - 100] ^= 0x40; // a weight bit
+            newHash = SHA256.HashData(payload);
+        });
+        RewriteEntry(path, "TransformerChain/Model.key", key =>
+        {
+            int at = key.AsSpan().IndexOf(oldHash);
+            Assert.IsGreaterThanOrEqualTo(0, at, "Model.key holds the payload's SHA-256");
+            newHash.CopyTo(key, at);
+        });
+
+        var native = LogNativeError(path);
+        // mlContext.Model.Load itself: ML.NET wraps our exception, whose message names the entry and the core's reason.
+        var ours = Chain(native).OfType<FormatException>().Single();
+        StringAssert.Contains(ours.Message, "'TransformerChain/IINRPayload.bin'");
+        StringAssert.Contains(ours.Message, "SHA-256 checksum does not match");
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => IINRModel.Load(new MLContext(), path, out _));
+        TestContext.WriteLine("IINRModel.Load: " + e.Message);
+        StringAssert.Contains(e.Message, path);
+        StringAssert.Contains(e.Message, "The weights in 'TransformerChain/IINRPayload.bin' (an IINR checkpoint) cannot be read");
+        StringAssert.Contains(e.Message, "checksum");
     }
 
     [TestMethod]
@@ -193,59 +225,41 @@ public sealed class PersistenceTests
                 $"{name} is {version}; Microsoft.ML.IINR's persistence is validated for Microsoft.ML {MLNetInternals.ExpectedVersion} only.");
         }
 
-        // The probe's loader is registered through [assembly: LoadableClass] on Microsoft.ML.IINR.
-        var attribute = typeof(PersistenceProbeTransformer).Assembly.GetCustomAttributes()
-            .SingleOrDefault(a => a.GetType().FullName == "Microsoft.ML.LoadableClassAttribute");
-        Assert.IsNotNull(attribute, "LoadableClassAttribute on Microsoft.ML.IINR is not visible through reflection");
+        // The transformer's loader is registered through [assembly: LoadableClass] on Microsoft.ML.IINR.
+        var attributes = typeof(IINRTransformer).Assembly.GetCustomAttributes()
+            .Where(a => a.GetType().FullName == "Microsoft.ML.LoadableClassAttribute").ToArray();
+        Assert.HasCount(1, attributes, "exactly one LoadableClass on Microsoft.ML.IINR (the probe is gone)");
+        var loadNames = (string[])attributes[0].GetType().GetProperty("LoadNames")!.GetValue(attributes[0])!;
+        CollectionAssert.AreEqual(new[] { IINRTransformer.LoaderSignature }, loadNames);
     }
 
     // ---- helpers ----
 
-    private string SaveProbe()
+    private string SaveModel()
     {
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(Vectors());
-        var path = Path.Combine(_dir, "probe.zip");
-        ml.Model.Save(new PersistenceProbeTransformer(ml, "Coordinates", "Scaled", PersistenceProbeTransformer.MakePayload(Scale, 1000)), data.Schema, path);
+        var data = ml.Data.LoadFromImage(Scene(12));
+        using var model = ml.Transforms.IINR.Fit(data, Options(iterations: 2, hiddenSize: 16));
+        var path = Path.Combine(_dir, "model.zip");
+        ml.Model.Save(model, data.Schema, path);
         return path;
     }
 
-    /// <summary>Records what plain mlContext.Model.Load says, for comparison.</summary>
-    private void LogNativeError(string path)
+    /// <summary>Records what plain mlContext.Model.Load says, for comparison; returns its exception.</summary>
+    private Exception LogNativeError(string path)
     {
         var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
         var text = new StringBuilder("mlContext.Model.Load:");
-        for (var x = e; x != null; x = x.InnerException)
+        foreach (var x in Chain(e))
             text.Append($"\n  {x.GetType().FullName}: {x.Message}");
         TestContext.WriteLine(text.ToString());
+        return e;
     }
 
-    private static IEnumerable<Point> Points() =>
-        Enumerable.Range(0, 40).Select(i => new Point { X = (i - 20) * 0.37f, Y = MathF.Sin(i) * 1e3f + 1e-3f * i });
-
-    private static IEnumerable<CoordinatesRow> Vectors() =>
-        Points().Select(p => new CoordinatesRow { Coordinates = [p.X, p.Y] });
-
-    private static List<float[]> ReadVectors(IDataView view, string columnName)
+    private static IEnumerable<Exception> Chain(Exception e)
     {
-        var column = view.Schema[columnName];
-        var rows = new List<float[]>();
-        using var cursor = view.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        var value = default(VBuffer<float>);
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            rows.Add(value.DenseValues().ToArray());
-        }
-        return rows;
-    }
-
-    private static void AssertSameVectors(List<float[]> expected, List<float[]> actual)
-    {
-        Assert.AreEqual(expected.Count, actual.Count);
-        for (int i = 0; i < expected.Count; i++)
-            CollectionAssert.AreEqual(expected[i], actual[i], $"row {i}");
+        for (Exception? x = e; x != null; x = x.InnerException)
+            yield return x;
     }
 
     private static string Bits(float f) => BitConverter.SingleToInt32Bits(f).ToString("X8", CultureInfo.InvariantCulture);
@@ -262,6 +276,17 @@ public sealed class PersistenceTests
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
+    }
+
+    private static void RewriteEntry(string path, string name, Action<byte[]> edit)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = Entry(zip, name);
+        var bytes = ReadEntry(entry);
+        edit(bytes);
+        using var stream = entry.Open();
+        stream.SetLength(0);
+        stream.Write(bytes);
     }
 
     /// <summary>The loader assembly name ML.NET stored in a Model.key header (UTF-16 at FpAssemblyName).</summary>
@@ -294,23 +319,5 @@ public sealed class PersistenceTests
             Assert.Fail("IINR.FreshLoad did not finish within 2 minutes");
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    public sealed class Point
-    {
-        public float X { get; set; }
-        public float Y { get; set; }
-    }
-
-    public sealed class CoordinatesRow
-    {
-        [VectorType(2)]
-        public float[] Coordinates { get; set; } = [];
-    }
-
-    public sealed class ScaledPoint
-    {
-        [VectorType(2)]
-        public float[] Scaled { get; set; } = [];
     }
 }

@@ -82,7 +82,8 @@ public sealed class ImageMetricsTests
 
     // SSIM of the single 11×11 window whose top-left corner is (ox, oy), written out directly in 2-D:
     // w(i, j) = exp(−((i−5)² + (j−5)²) / (2·1.5²)) / Σ, μ = Σw·v, σ² = Σw·v² − μ², σxy = Σw·x·y − μx·μy.
-    private static double WindowSsim(SignalImage x, SignalImage y, int channel, int ox, int oy)
+    // Also used by MLNet/MetricsTests.
+    internal static double WindowSsim(SignalImage x, SignalImage y, int channel, int ox, int oy)
     {
         double weightSum = 0;
         for (int j = 0; j < 11; j++)

@@ -1,0 +1,299 @@
+using IINR.Signals;
+using IINR.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.IINR;
+using Microsoft.ML.IINR.Internal;
+using Microsoft.ML.Runtime;
+
+// ML.NET finds the loader of a saved IINRTransformer through this attribute on the assembly named
+// in the model header (Internal/PERSISTENCE.md), so no registration call is needed.
+[assembly: LoadableClass(typeof(IINRTransformer), null, typeof(SignatureLoadModel),
+    "IINR transformer", IINRTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.IINR;
+
+/// <summary>
+/// A fitted (iterative) implicit neural representation as an ML.NET transformer: appends the
+/// reconstruction at each row's coordinates as a <c>Vector&lt;Single, C&gt;</c> column.
+/// </summary>
+/// <remarks>
+/// <para><b>Columns.</b> Reads <see cref="CoordinatesColumnName"/>, which must be
+/// <c>Vector&lt;Single, D&gt;</c> with the D it was fitted to; if the input also has
+/// <see cref="SignalColumnName"/>, it must be <c>Vector&lt;Single, C&gt;</c>. All input columns
+/// pass through; an input column named like the output becomes hidden.</para>
+/// <para><b>Batching.</b> <see cref="Transform"/> is lazy. A cursor that reads the output fills a
+/// batch of up to 8192 rows' coordinates and evaluates them with one call of the network, then
+/// serves those rows; the view therefore does not shuffle and gives one cursor per request.
+/// <see cref="GetRowToRowMapper"/> (and so <c>PredictionEngine</c>) evaluates one row per call.
+/// The values may differ from the batched ones in the last bits, since the network's matrix
+/// products are computed with different kernels for one row and for many.</para>
+/// <para><b>Thread safety.</b> The transformer is immutable and may be used from several threads
+/// at once; evaluations of the network are serialised (libtorch already uses every core).</para>
+/// <para><b>Lifetime.</b> The weights are native memory shared by this transformer and every
+/// transformer made from it with <see cref="WithSteps"/> (reference counted): each of them holds
+/// one reference and gives it back on <see cref="Dispose"/>, and the weights are freed when the
+/// last one is disposed, in any order. A disposed transformer, and views it returned, throw
+/// <see cref="ObjectDisposedException"/> when they next evaluate. A <c>TransformerChain</c>
+/// disposes its transformers when it is disposed, and so does a <c>PredictionEngine</c> by default
+/// (ML.NET's <c>PredictionEngineOptions.OwnsTransformer</c>): to keep using the transformer, give
+/// the engine <c>WithSteps(Steps)</c>, a reference of its own, or set OwnsTransformer = false.</para>
+/// <para><b>Persistence.</b> <c>mlContext.Model.Save</c> stores the weights and options (the core's
+/// checkpoint), the column names, the steps and the image frame; <c>mlContext.Model.Load</c>
+/// (or <see cref="IINRModel.Load"/>, which explains failures) reads them back with no
+/// registration call, and the loaded transformer gives bit-identical outputs on the same kind
+/// of device. A model that ran on the CPU loads on the CPU; one that ran on a GPU loads on a GPU
+/// when there is one, otherwise on the CPU.</para>
+/// </remarks>
+public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
+{
+    /// <summary>The loader signature (LoadableClass load name) of saved transformers.</summary>
+    internal const string LoaderSignature = "IINRTransformer";
+
+    /// <summary>Rows per evaluation of the network in <see cref="Transform"/>'s cursors.</summary>
+    internal const int BatchRows = 8192;
+
+    /// <summary>The entry format. 0x00010001: columns, checkpoint payload, then D, C, steps, device, image frame.</summary>
+    internal static readonly ModelFormat Format = new("IINR transformer", "IINRTRNS", LoaderSignature,
+        verWrittenCur: 0x00010001, verReadableCur: 0x00010001, verWeCanReadBack: 0x00010001);
+
+    private readonly SharedModel _shared;
+    private readonly ComputeDevice _loadDevice;
+    private int _disposed;
+
+    internal IINRTransformer(SharedModel shared, string coordinatesColumnName, string signalColumnName, string outputColumnName,
+        int steps, ImageFrame? image, ComputeDevice loadDevice)
+    {
+        _shared = shared;
+        CoordinatesColumnName = coordinatesColumnName;
+        SignalColumnName = signalColumnName;
+        OutputColumnName = outputColumnName;
+        Steps = steps;
+        Image = image;
+        _loadDevice = loadDevice;
+        CoordinateDimension = shared.Model.InputDims;
+        Channels = shared.Model.Channels;
+    }
+
+    /// <summary>Input column of coordinates, <c>Vector&lt;Single, D&gt;</c>.</summary>
+    public string CoordinatesColumnName { get; }
+
+    /// <summary>The signal column the model was fitted to; optional at Transform time, but <c>Vector&lt;Single, C&gt;</c> when present.</summary>
+    public string SignalColumnName { get; }
+
+    /// <summary>Output column, <c>Vector&lt;Single, C&gt;</c>.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>D, values per coordinate (1, 2 or 3).</summary>
+    public int CoordinateDimension { get; }
+
+    /// <summary>C, values per output row.</summary>
+    public int Channels { get; }
+
+    /// <summary>Inference steps (Alg. 2) this transformer uses.</summary>
+    public int Steps { get; }
+
+    /// <summary>The image the model was fitted to (from the width/height annotations of its training data), or null if none was known.</summary>
+    public ImageFrame? Image { get; }
+
+    /// <summary>Every hyperparameter the model was fitted with (the core's record, stored with the weights).</summary>
+    public InrOptions ModelOptions => Model.Options;
+
+    /// <summary>Trainable parameters of the backbone.</summary>
+    public long BackboneParameterCount => Model.BackboneParameterCount;
+
+    /// <summary>Trainable parameters of FeedbackNet and FuseNet (0 for a plain backbone).</summary>
+    public long HeadParameterCount => Model.HeadParameterCount;
+
+    private InrModel Model
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _shared.Model;
+        }
+    }
+
+    /// <summary>
+    /// A transformer that evaluates the same model with <paramref name="steps"/> inference steps.
+    /// It shares the weights (no copy) and must be disposed like this one; see the remarks on
+    /// lifetime.
+    /// </summary>
+    /// <param name="steps">Inference steps, 1 to 1000.</param>
+    public IINRTransformer WithSteps(int steps)
+    {
+        if (steps is < 1 or > 1000)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Inference steps must be between 1 and 1000; got {steps}.");
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        _shared.AddReference();
+        return new IINRTransformer(_shared, CoordinatesColumnName, SignalColumnName, OutputColumnName, steps, Image, _loadDevice);
+    }
+
+    /// <summary>Evaluates the model at N coordinates (N×D values, row-major) into N×C values.</summary>
+    /// <param name="coordinates">N×D finite values.</param>
+    /// <param name="destination">Receives N×C values.</param>
+    public void Predict(ReadOnlySpan<float> coordinates, Span<float> destination) => Model.Predict(coordinates, destination, Steps);
+
+    /// <summary>Evaluates the model at N coordinates (N×D values, row-major); returns N×C values.</summary>
+    /// <param name="coordinates">N×D finite values.</param>
+    public float[] Predict(ReadOnlySpan<float> coordinates) => Model.Predict(coordinates, Steps);
+
+    /// <summary>
+    /// Renders the fitted image's frame on a <paramref name="width"/>×<paramref name="height"/>
+    /// pixel grid (<see cref="ImageFrame.Coordinates"/>): at the fitted size it reconstructs the
+    /// image, at a larger size it super-resolves it. Values are not clamped.
+    /// </summary>
+    /// <param name="width">Output width in pixels.</param>
+    /// <param name="height">Output height in pixels.</param>
+    /// <exception cref="InvalidOperationException">The model was not fitted to an image (<see cref="Image"/> is null).</exception>
+    public SignalImage RenderSignalImage(int width, int height)
+    {
+        var frame = Image ?? throw new InvalidOperationException(
+            "This transformer was not fitted to an image: its training data had no image size annotations " +
+            $"({IINRAnnotations.ImageWidth}, {IINRAnnotations.ImageHeight}; mlContext.Data.LoadFromImage adds them), so its frame is unknown. " +
+            "Evaluate your own coordinates with Predict or Transform instead.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        var coordinates = frame.Coordinates(width, height);
+        return new SignalImage(width, height, Channels, Predict(coordinates));
+    }
+
+    /// <summary>
+    /// <see cref="RenderSignalImage"/> as an 8-bit <see cref="MLImage"/> (values clamped to [0, 1];
+    /// grey is replicated to R, G and B); save it with <see cref="MLImage.Save"/>. The caller disposes it.
+    /// </summary>
+    /// <param name="width">Output width in pixels.</param>
+    /// <param name="height">Output height in pixels.</param>
+    /// <exception cref="InvalidOperationException">The model was not fitted to an image, or has other than 1 or 3 channels.</exception>
+    public MLImage RenderImage(int width, int height)
+    {
+        if (Image is not null && Channels is not (1 or 3))
+            throw new InvalidOperationException($"An MLImage needs 1 (grey) or 3 (RGB) channels; this model has {Channels}. Use RenderSignalImage.");
+        return ImageFile.ToMLImage(RenderSignalImage(width, height));
+    }
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type; the message names it and the expected type.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => MakeMapper(inputSchema).OutputSchema;
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => MakeMapper(inputSchema);
+
+    /// <inheritdoc/>
+    /// <remarks>Lazy: the network runs when a cursor reads the output column, in batches of rows. A
+    /// NaN or infinite coordinate fails that cursor with an <see cref="InvalidOperationException"/>
+    /// naming the column and row.</remarks>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new BatchedVectorDataView(input, MakeMapper(input.Schema), BatchRows);
+    }
+
+    private VectorColumnMapper MakeMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        int d = CoordinateDimension, c = Channels;
+        ColumnRequirements.SingleVector(inputSchema, CoordinatesColumnName, d, d, $"the model was fitted to {d}-D coordinates");
+        if (inputSchema.GetColumnOrNull(SignalColumnName) is not null)
+            ColumnRequirements.SingleVector(inputSchema, SignalColumnName, c, c, $"the model was fitted to a signal of {c} channels");
+        return new VectorColumnMapper(inputSchema, CoordinatesColumnName, OutputColumnName, _ => c, Map);
+    }
+
+    private void Map(ReadOnlySpan<float> coordinates, Span<float> output, long firstRow)
+    {
+        int d = CoordinateDimension;
+        for (int r = 0; r * d < coordinates.Length; r++)
+            VectorColumnReader.CheckFinite(coordinates.Slice(r * d, d), CoordinatesColumnName, firstRow + r);
+        Model.Predict(coordinates, output, Steps);
+    }
+
+    /// <summary>Frees this transformer's reference to the weights (the last reference frees them). Idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            _shared.Release();
+    }
+
+    // ---- persistence ----
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        var model = Model;
+        using var checkpoint = new MemoryStream();
+        model.Save(checkpoint);
+        ModelPersistence.Save(ctx, Format, [CoordinatesColumnName, SignalColumnName, OutputColumnName], checkpoint.ToArray());
+        var w = ctx.Writer;
+        w.Write(CoordinateDimension);
+        w.Write(Channels);
+        w.Write(Steps);
+        w.Write((int)_loadDevice);
+        w.Write(Image is not null);
+        if (Image is { } f)
+        {
+            w.Write(f.Width);
+            w.Write(f.Height);
+            w.Write(f.Channels);
+            w.Write(f.ExtentX);
+            w.Write(f.ExtentY);
+        }
+    }
+
+    // Found by ComponentCatalog through the LoadableClass attribute above and called by reflection.
+    private static IINRTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        var saved = ModelPersistence.Load(ctx, Format);
+        string where = ModelPersistence.EntryPath(ctx.Directory, "Model.key");
+        string payloadEntry = ModelPersistence.EntryPath(ctx.Directory, ModelPersistence.PayloadEntryName);
+        if (saved.ColumnNames.Count != 3)
+            throw Damaged(where, $"it names {saved.ColumnNames.Count} columns, not 3");
+
+        int dims, channels, steps, device;
+        ImageFrame? frame = null;
+        try
+        {
+            var r = ctx.Reader;
+            dims = r.ReadInt32();
+            channels = r.ReadInt32();
+            steps = r.ReadInt32();
+            device = r.ReadInt32();
+            if (r.ReadBoolean())
+            {
+                int width = r.ReadInt32(), height = r.ReadInt32(), imageChannels = r.ReadInt32();
+                double ex = r.ReadDouble(), ey = r.ReadDouble();
+                if (width < 1 || height < 1 || imageChannels != channels || !(ex > 0) || !(ey > 0) || !double.IsFinite(ex) || !double.IsFinite(ey))
+                    throw Damaged(where, $"its image frame ({width}×{height}×{imageChannels}, extents {ex}, {ey}) is invalid");
+                frame = new ImageFrame(width, height, imageChannels, ex, ey);
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            throw Damaged(where, "it ends before the transformer's settings");
+        }
+        if (steps is < 1 or > 1000 || !Enum.IsDefined((ComputeDevice)device))
+            throw Damaged(where, $"its settings are invalid (steps {steps}, device {device})");
+
+        InrModel model;
+        try
+        {
+            model = InrModel.Load(new MemoryStream(saved.Payload, writable: false), (ComputeDevice)device);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new IINRModelFormatException($"The weights in '{payloadEntry}' (an IINR checkpoint) cannot be read: {e.Message}");
+        }
+        if (model.InputDims != dims || model.Channels != channels)
+        {
+            model.Dispose();
+            throw Damaged(where, $"it declares D = {dims}, C = {channels} but its checkpoint holds D = {model.InputDims}, C = {model.Channels}");
+        }
+        return new IINRTransformer(new SharedModel(model), saved.ColumnNames[0], saved.ColumnNames[1], saved.ColumnNames[2],
+            steps, frame, (ComputeDevice)device);
+    }
+
+    private static IINRModelFormatException Damaged(string where, string what) =>
+        new($"The {Format.DisplayName} entry '{where}' in the model zip is damaged: {what}.");
+}
