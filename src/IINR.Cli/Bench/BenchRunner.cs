@@ -265,7 +265,8 @@ public sealed class BenchRunner
         var rows = new List<IReadOnlyList<string>>();
         foreach (int size in _s.SpeedSizes)
         {
-            var r = SpeedBenchmark.Run(size, _s.Model(), _s.SpeedIterations);
+            // Always the reference network of the speed targets (3×256 SIREN), whatever the preset.
+            var r = SpeedBenchmark.Run(size, new InrOptions { Threads = _s.Threads, Device = _s.Device }, _s.SpeedIterations);
             rows.Add([$"{size}×{size}", r.Threads.ToString(), BenchReport.F(r.PlainTrainMs, 1), BenchReport.F(r.IterativeTrainMs, 1), BenchReport.Signed(r.TrainOverheadPercent, 1) + "%",
                 BenchReport.F(r.PlainInferMs, 1), BenchReport.F(r.IterativeInferMs, 1), BenchReport.Signed(r.InferOverheadPercent, 1) + "%",
                 $"{BenchReport.F(r.PlainTrainGflops, 0)} ({100 * r.PlainTrainGflops / gemm:F0}%)", $"{BenchReport.F(r.PlainInferGflops, 0)} ({100 * r.PlainInferGflops / gemm:F0}%)"]);
@@ -274,7 +275,7 @@ public sealed class BenchRunner
             Log($"speed {size}²: train {r.PlainTrainMs:F1} vs {r.IterativeTrainMs:F1} ms ({r.TrainOverheadPercent:+0.0;-0.0}%), infer {r.PlainInferMs:F1} vs {r.IterativeInferMs:F1} ms ({r.InferOverheadPercent:+0.0;-0.0}%)");
         }
         _report.Table("speed", "Speed: plain vs I-version, side by side in one process",
-            $"{_s.HiddenLayers}×{_s.HiddenSize} SIREN, RGB, full batch; medians over {_s.SpeedIterations} interleaved iterations and 5 inference passes. " +
+            $"3×256 SIREN (2→256→256→256→256→3), RGB, full batch; medians over {_s.SpeedIterations} interleaved iterations and 5 inference passes. " +
             $"fp32 GEMM through libtorch on this machine: {gemm:F0} GFLOP/s. GFLOP/s count the network's multiply-adds (×2, ×3 for training). Paper: +6% training, +0.8% inference.",
             ["grid", "threads", "plain ms/iter", "I- ms/iter", "train overhead", "plain infer ms", "I- infer ms", "infer overhead", "plain train GFLOP/s (% GEMM)", "plain infer GFLOP/s (% GEMM)"], rows);
     }
