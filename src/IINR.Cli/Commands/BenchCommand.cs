@@ -26,6 +26,7 @@ internal sealed class BenchCommand
     readonly Option<int?> _hiddenSize = new Option<int?>("--hidden-size") { Description = "Backbone width. Default: 256 (64 with --quick)." }.InRange(2, 65536);
     readonly Option<int?> _resolution = new Option<int?>("--resolution") { Description = "Occupancy grid side R. Default: 48 (24 with --quick)." }.InRange(4, 512);
     readonly Option<string[]> _meshes = new("--mesh") { Description = "Extra closed OBJ meshes for the occupancy suite.", AllowMultipleArgumentsPerToken = true };
+    readonly Option<string?> _speedSizes = new("--speed-sizes") { Description = "Image sides of the speed suite, comma-separated. Default: 128,256 (64,128 with --quick)." };
     readonly Option<int?> _threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice, the physical cores)." }.InRange(1, 1024);
     readonly Option<string> _device = new("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
     readonly Option<string> _out = new("--out", "-o") { Description = "Directory for results.md and results.json.", DefaultValueFactory = _ => "iinr-bench" };
@@ -37,7 +38,7 @@ internal sealed class BenchCommand
     {
         var c = new BenchCommand(ctx);
         var cmd = new Command("bench", "Reproduce the paper's comparisons at CPU scale (plain vs I-version at equal iterations and size) and measure speed; writes results.md and results.json.");
-        foreach (Option o in new Option[] { c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._meshes, c._threads, c._device, c._out, c._quiet })
+        foreach (Option o in new Option[] { c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet })
             cmd.Add(o);
         c._device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         cmd.SetAction(c.Run);
@@ -61,6 +62,7 @@ internal sealed class BenchCommand
             HiddenSize = r.GetValue(_hiddenSize) ?? s.HiddenSize,
             OccupancyResolution = r.GetValue(_resolution) ?? s.OccupancyResolution,
             Meshes = r.GetValue(_meshes) ?? [],
+            SpeedSizes = ParseSizes(r.GetValue(_speedSizes)) ?? s.SpeedSizes,
             Threads = r.GetValue(_threads),
             Device = TrainingOptionSet.ParseDevice(r.GetValue(_device)!),
         };
@@ -81,6 +83,17 @@ internal sealed class BenchCommand
         if (!quiet) _ctx.Out.WriteLine(report.Markdown);
         _ctx.Out.WriteLine($"bench finished in {seconds:F0} s; wrote {md} and {json}");
         return ExitCodes.Success;
+    }
+
+    static int[]? ParseSizes(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 2 || sizes[i] > 4096)
+                throw new UsageException($"--speed-sizes must be comma-separated sides from 2 to 4096; got '{text}'.");
+        return parts.Length == 0 ? throw new UsageException("--speed-sizes is empty.") : sizes;
     }
 
     static List<string> ParseSuites(string[] values)
