@@ -84,6 +84,7 @@ public static class CliApp
         root.Add(DenoiseCommand.Create(context));
         root.Add(DegradeCommand.Create(context));
         root.Add(OccupancyCommand.Create(context));
+        root.Add(BenchCommand.Create(context));
         MainJobCommand.AddTo(root, context);
         return root;
     }

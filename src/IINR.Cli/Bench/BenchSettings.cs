@@ -1,0 +1,58 @@
+using IINR.Trainers;
+
+namespace IINR.Cli.Bench;
+
+/// <summary>What <c>iinr bench</c> runs and at which scale.</summary>
+/// <param name="Suites">Suites to run, in order (fit, sr, denoise, occupancy, ablation, steps, speed).</param>
+/// <param name="ImagesDirectory">Images to use (PNG/JPEG/BMP, centre-cropped square and area-resized to <paramref name="Size"/>); null = the generated set.</param>
+/// <param name="ImageCount">How many generated images (the scene and zoomed crops of it) when no directory is given.</param>
+/// <param name="Size">Image side in pixels (the fit and ablation grid; super-resolution observes Size/4 and renders Size).</param>
+/// <param name="Iterations">Training iterations of every fit.</param>
+/// <param name="Seeds">Seeds per configuration (fit suite); with more than one, mean ± std and a paired sign test.</param>
+/// <param name="HiddenLayers">Backbone hidden layers.</param>
+/// <param name="HiddenSize">Backbone width.</param>
+/// <param name="OccupancyResolution">R of the R³ occupancy grids.</param>
+/// <param name="Meshes">Extra OBJ files for the occupancy suite.</param>
+/// <param name="SpeedSizes">Image sides of the speed suite.</param>
+/// <param name="SpeedIterations">Timed iterations per configuration of the speed suite.</param>
+/// <param name="Threads">libtorch threads (null: libtorch's default).</param>
+/// <param name="Device">Where to train.</param>
+/// <param name="OutputDirectory">Where results.md and results.json go.</param>
+public sealed record BenchSettings(
+    IReadOnlyList<string> Suites,
+    string? ImagesDirectory,
+    int ImageCount,
+    int Size,
+    int Iterations,
+    int Seeds,
+    int HiddenLayers,
+    int HiddenSize,
+    int OccupancyResolution,
+    IReadOnlyList<string> Meshes,
+    IReadOnlyList<int> SpeedSizes,
+    int SpeedIterations,
+    int? Threads,
+    ComputeDevice Device,
+    string OutputDirectory)
+{
+    /// <summary>Every suite, in the order <c>--suite all</c> runs them.</summary>
+    public static readonly string[] AllSuites = ["fit", "sr", "denoise", "occupancy", "ablation", "steps", "speed"];
+
+    /// <summary>The full preset: the scale of docs/RESULTS.md (about two hours on 2 CPU cores).</summary>
+    public static BenchSettings Full(IReadOnlyList<string> suites, string output) => new(suites, null, 2, 128, 300, 1, 3, 256, 48, [], [128, 256], 20, null, ComputeDevice.Auto, output);
+
+    /// <summary>The quick preset: every suite in under 10 minutes on 2 CPU cores; checks the machinery, not the paper's claims.</summary>
+    public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output);
+
+    /// <summary>The options every fit starts from.</summary>
+    public InrOptions Model(int seed = 0) => new()
+    {
+        HiddenLayers = HiddenLayers,
+        HiddenSize = HiddenSize,
+        Iterations = Iterations,
+        Seed = seed,
+        Threads = Threads,
+        Device = Device,
+        ProgressInterval = Iterations, // one report at the end: the curve is not needed here
+    };
+}

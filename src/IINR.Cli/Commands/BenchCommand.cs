@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using IINR.Cli.Bench;
+using IINR.Trainers;
+
+namespace IINR.Cli.Commands;
+
+/// <summary><c>iinr bench</c>: the paper's tables at CPU scale, and the speed of plain vs iterative.</summary>
+internal sealed class BenchCommand
+{
+    readonly CliContext _ctx;
+    readonly Option<string[]> _suite = new("--suite", "-s")
+    {
+        Description = "Suites to run: fit, sr, denoise, occupancy, ablation, steps, speed, or all (repeat the option or separate by commas).",
+        DefaultValueFactory = _ => ["all"],
+        AllowMultipleArgumentsPerToken = true,
+    };
+    readonly Option<bool> _quick = new("--quick") { Description = "Small sizes and few iterations: every suite in under 10 minutes on 2 CPU cores (checks the machinery, not the paper's claims)." };
+    readonly Option<string?> _images = new("--images") { Description = "Directory of images (PNG/JPEG/BMP; centre-cropped square, area-resized to --size). Default: the generated set." };
+    readonly Option<int?> _imageCount = new Option<int?>("--image-count") { Description = "Generated images to use (the scene and up to 4 zoomed crops). Default: 2 (1 with --quick)." }.InRange(1, 5);
+    readonly Option<int?> _size = new Option<int?>("--size") { Description = "Image side in pixels (a multiple of 4). Default: 128 (48 with --quick)." }.InRange(8, 4096);
+    readonly Option<int?> _iterations = new Option<int?>("--iterations", "-n") { Description = "Training iterations of every fit. Default: 300 (60 with --quick)." }.InRange(1, 1_000_000);
+    readonly Option<int> _seeds = new Option<int>("--seeds") { Description = "Seeds per configuration in the fit suite (mean ± std and a paired sign test).", DefaultValueFactory = _ => 1 }.InRange(1, 100);
+    readonly Option<int?> _hiddenLayers = new Option<int?>("--hidden-layers") { Description = "Backbone hidden layers. Default: 3 (2 with --quick)." }.InRange(0, 64);
+    readonly Option<int?> _hiddenSize = new Option<int?>("--hidden-size") { Description = "Backbone width. Default: 256 (64 with --quick)." }.InRange(2, 65536);
+    readonly Option<int?> _resolution = new Option<int?>("--resolution") { Description = "Occupancy grid side R. Default: 48 (24 with --quick)." }.InRange(4, 512);
+    readonly Option<string[]> _meshes = new("--mesh") { Description = "Extra closed OBJ meshes for the occupancy suite.", AllowMultipleArgumentsPerToken = true };
+    readonly Option<string?> _speedSizes = new("--speed-sizes") { Description = "Image sides of the speed suite, comma-separated. Default: 128,256 (64,128 with --quick)." };
+    readonly Option<int?> _threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice, the physical cores)." }.InRange(1, 1024);
+    readonly Option<string> _device = new("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+    readonly Option<string> _out = new("--out", "-o") { Description = "Directory for results.md and results.json.", DefaultValueFactory = _ => "iinr-bench" };
+    readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "Print nothing but errors and the output paths." };
+
+    BenchCommand(CliContext ctx) => _ctx = ctx;
+
+    public static Command Create(CliContext ctx)
+    {
+        var c = new BenchCommand(ctx);
+        var cmd = new Command("bench", "Reproduce the paper's comparisons at CPU scale (plain vs I-version at equal iterations and size) and measure speed; writes results.md and results.json.");
+        foreach (Option o in new Option[] { c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet })
+            cmd.Add(o);
+        c._device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        cmd.SetAction(c.Run);
+        return cmd;
+    }
+
+    int Run(ParseResult r)
+    {
+        var suites = ParseSuites(r.GetValue(_suite)!);
+        bool quick = r.GetValue(_quick);
+        string outDir = r.GetValue(_out)!;
+        var s = quick ? BenchSettings.Quick(suites, outDir) : BenchSettings.Full(suites, outDir);
+        s = s with
+        {
+            ImagesDirectory = r.GetValue(_images),
+            ImageCount = r.GetValue(_imageCount) ?? s.ImageCount,
+            Size = r.GetValue(_size) ?? s.Size,
+            Iterations = r.GetValue(_iterations) ?? s.Iterations,
+            Seeds = r.GetValue(_seeds),
+            HiddenLayers = r.GetValue(_hiddenLayers) ?? s.HiddenLayers,
+            HiddenSize = r.GetValue(_hiddenSize) ?? s.HiddenSize,
+            OccupancyResolution = r.GetValue(_resolution) ?? s.OccupancyResolution,
+            Meshes = r.GetValue(_meshes) ?? [],
+            SpeedSizes = ParseSizes(r.GetValue(_speedSizes)) ?? s.SpeedSizes,
+            Threads = r.GetValue(_threads),
+            Device = TrainingOptionSet.ParseDevice(r.GetValue(_device)!),
+        };
+        if (s.Size % 4 != 0) throw new UsageException($"--size must be a multiple of 4 (super-resolution observes size/4); got {s.Size}.");
+        foreach (var mesh in s.Meshes)
+            if (!File.Exists(mesh)) throw new FileNotFoundException($"--mesh file '{mesh}' was not found.", mesh);
+        bool quiet = r.GetValue(_quiet);
+
+        var report = new BenchReport();
+        if (s.Threads is int t) TorchRuntime.Threads = t;
+        report.Header(s, Machine());
+        var clock = Stopwatch.StartNew();
+        new BenchRunner(s, report, quiet ? null : _ctx.Out, _ctx.Cancellation).Run();
+        double seconds = clock.Elapsed.TotalSeconds;
+        report.Line($"Total run time: {seconds:F0} s (`iinr bench --suite {string.Join(',', suites)}{(quick ? " --quick" : "")}`).");
+        report.Json["totalSeconds"] = seconds;
+        var (md, json) = report.Write(outDir);
+        if (!quiet) _ctx.Out.WriteLine(report.Markdown);
+        _ctx.Out.WriteLine($"bench finished in {seconds:F0} s; wrote {md} and {json}");
+        return ExitCodes.Success;
+    }
+
+    static int[]? ParseSizes(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 2 || sizes[i] > 4096)
+                throw new UsageException($"--speed-sizes must be comma-separated sides from 2 to 4096; got '{text}'.");
+        return parts.Length == 0 ? throw new UsageException("--speed-sizes is empty.") : sizes;
+    }
+
+    static List<string> ParseSuites(string[] values)
+    {
+        var list = new List<string>();
+        foreach (var v in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            string s = v.ToLowerInvariant();
+            if (s == "all") { list.AddRange(BenchSettings.AllSuites); continue; }
+            if (!BenchSettings.AllSuites.Contains(s))
+                throw new UsageException($"--suite must be one of {string.Join(", ", BenchSettings.AllSuites)} or all; got '{v}'.");
+            list.Add(s);
+        }
+        return list.Distinct().ToList();
+    }
+
+    static string Machine()
+    {
+        string cpu = "unknown CPU";
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+                cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+        }
+        catch (IOException) { }
+        return $"{cpu}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, libtorch threads {TorchRuntime.Threads}, " +
+            $"device {(TorchRuntime.CudaAvailable ? "CUDA available" : "CPU only")}";
+    }
+}

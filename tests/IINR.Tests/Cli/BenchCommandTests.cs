@@ -1,0 +1,74 @@
+using System.Text.Json;
+using IINR.Cli;
+using IINR.Cli.Bench;
+
+namespace IINR.Tests.Cli;
+
+[TestClass]
+public sealed class BenchCommandTests
+{
+    [TestMethod]
+    public void EverySuiteRunsAndWritesTablesAndRawNumbers()
+    {
+        using var h = new CliHarness();
+        var run = h.Run("bench", "--quick", "--size", "16", "--iterations", "3", "--resolution", "8", "--hidden-size", "8",
+            "--threads", "1", "--device", "cpu", "--out", h.PathOf("bench"), "--suite", "fit,sr,denoise,occupancy,ablation,steps").Succeeded();
+        StringAssert.Contains(run.Out, "bench finished");
+        string md = File.ReadAllText(h.PathOf("bench/results.md"));
+        foreach (var heading in new[] { "## Image fitting", "## Super-resolution", "## Denoising", "## 3D occupancy", "## Ablation", "## Inference steps", "Total run time" })
+            StringAssert.Contains(md, heading);
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("bench/results.json")));
+        var root = json.RootElement;
+        Assert.AreEqual(5, root.GetProperty("fit").GetArrayLength(), "one record per backbone (one image, one seed)");
+        Assert.AreEqual(10, root.GetProperty("sr").GetArrayLength(), "plain and I- per backbone");
+        Assert.AreEqual(6, root.GetProperty("denoise").GetArrayLength(), "two noise levels × three backbones");
+        Assert.AreEqual(6, root.GetProperty("occupancy").GetArrayLength(), "two shapes × three backbones");
+        Assert.AreEqual(13, root.GetProperty("ablation").GetArrayLength());
+        foreach (var r in root.GetProperty("fit").EnumerateArray())
+        {
+            double p = r.GetProperty("plainPsnr").GetDouble(), i = r.GetProperty("iterativePsnr").GetDouble();
+            Assert.IsTrue(p is > 0 and < 100 && i is > 0 and < 100, r.ToString());
+        }
+        foreach (var r in root.GetProperty("occupancy").EnumerateArray())
+            Assert.IsTrue(r.GetProperty("plainIoU").GetDouble() is >= 0 and <= 1, r.ToString());
+        Assert.IsTrue(root.GetProperty("totalSeconds").GetDouble() > 0);
+    }
+
+    [TestMethod]
+    public void SpeedSuiteReportsBothModelsAndTheGemmReference()
+    {
+        using var h = new CliHarness();
+        h.Run("bench", "--suite", "speed", "--quick", "--speed-sizes", "16,32", "--threads", "1", "--device", "cpu", "--out", h.PathOf("speed"), "--quiet").Succeeded();
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("speed/results.json")));
+        var rows = json.RootElement.GetProperty("speed").EnumerateArray().ToList();
+        Assert.HasCount(2, rows);
+        foreach (var r in rows)
+        {
+            Assert.IsTrue(r.GetProperty("plainTrainMs").GetDouble() > 0 && r.GetProperty("iterativeTrainMs").GetDouble() > 0);
+            Assert.IsTrue(r.GetProperty("gemmGflops").GetDouble() > 0);
+        }
+    }
+
+    [TestMethod]
+    public void BadBenchArgumentsAreUsageErrors()
+    {
+        using var h = new CliHarness();
+        StringAssert.Contains(h.Run("bench", "--suite", "everything").FailedWithOneLine(ExitCodes.Usage).Error, "--suite must be one of");
+        StringAssert.Contains(h.Run("bench", "--size", "30").FailedWithOneLine(ExitCodes.Usage).Error, "multiple of 4");
+        StringAssert.Contains(h.Run("bench", "--images", h.PathOf("nowhere")).FailedWithOneLine(ExitCodes.Failure).Error, "nowhere");
+        StringAssert.Contains(h.Run("bench", "--mesh", h.PathOf("none.obj")).FailedWithOneLine(ExitCodes.Failure).Error, "none.obj");
+    }
+
+    [TestMethod]
+    public void SignTestMatchesTheBinomialDistribution()
+    {
+        Assert.AreEqual(1.0, SignTest.TwoSidedP(0, 0));
+        Assert.AreEqual(1.0, SignTest.TwoSidedP(1, 1));
+        Assert.AreEqual(2 * Math.Pow(0.5, 6), SignTest.TwoSidedP(6, 0), 1e-15);          // 0.03125
+        Assert.AreEqual(2 * (1 + 8) / 256.0, SignTest.TwoSidedP(7, 1), 1e-15);          // 0.0703125
+        Assert.AreEqual(SignTest.TwoSidedP(2, 9), SignTest.TwoSidedP(9, 2), 1e-15);
+        var (w, l, p) = SignTest.Of([3, 2, 5, 5], [1, 4, 4, 5]);
+        Assert.AreEqual((2, 1), (w, l));
+        Assert.AreEqual(1.0, p);
+    }
+}
