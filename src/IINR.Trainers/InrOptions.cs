@@ -91,6 +91,10 @@ public sealed record InrOptions
     /// (<see cref="DefaultLearningRate"/>).</summary>
     public double? LearningRate { get; init; }
 
+    /// <summary>Learning rate of FeedbackNet and FuseNet at the first iteration; null = the backbone's
+    /// (<see cref="EffectiveLearningRate"/>). It decays on the same schedule. Default null.</summary>
+    public double? HeadLearningRate { get; init; }
+
     /// <summary>The learning rate decays exponentially to this fraction of its start by the last iteration. Default 0.1.</summary>
     public double FinalLearningRateFactor { get; init; } = 0.1;
 
@@ -172,6 +176,7 @@ public sealed record InrOptions
         CheckPositive(Scale, nameof(Scale));
         CheckPositive(FourierScale, nameof(FourierScale));
         CheckPositive(LearningRate, nameof(LearningRate));
+        CheckPositive(HeadLearningRate, nameof(HeadLearningRate));
         if (!double.IsFinite(StateNoise) || StateNoise < 0)
             throw new ArgumentOutOfRangeException(nameof(StateNoise), StateNoise, "StateNoise must be a finite value ≥ 0.");
         if (!double.IsFinite(FinalLearningRateFactor) || FinalLearningRateFactor <= 0 || FinalLearningRateFactor > 1)

@@ -59,20 +59,29 @@ public sealed class IterativeInr : nn.Module
     public long HeadMultiplyAdds => (feedback?.MultiplyAdds ?? 0) + (fuse?.MultiplyAdds ?? 0);
 
     /// <summary>Trainable parameters grouped by their layers' learning-rate scale (see <see cref="DenseLayer"/>).</summary>
-    internal IEnumerable<(float Scale, List<TorchSharp.Modules.Parameter> Parameters)> ParameterGroups()
+    /// <summary>Trainable parameters grouped by learning-rate scale (see <see cref="DenseLayer"/>) and by
+    /// whether they belong to the heads (FeedbackNet, FuseNet), which may have their own learning rate.</summary>
+    internal IEnumerable<(float Scale, bool Head, List<TorchSharp.Modules.Parameter> Parameters)> ParameterGroups()
     {
-        var groups = new SortedDictionary<float, List<TorchSharp.Modules.Parameter>>();
-        foreach (var m in modules())
+        var groups = new SortedDictionary<(bool Head, float Scale), List<TorchSharp.Modules.Parameter>>();
+        void Collect(nn.Module? module, bool head)
         {
-            if (m is not DenseLayer d) continue;
-            if (!groups.TryGetValue(d.LearningRateScale, out var list)) groups[d.LearningRateScale] = list = [];
-            list.Add(d.weight);
-            list.Add(d.bias);
+            if (module is null) return;
+            foreach (var m in module.modules())
+            {
+                if (m is not DenseLayer d) continue;
+                if (!groups.TryGetValue((head, d.LearningRateScale), out var list)) groups[(head, d.LearningRateScale)] = list = [];
+                list.Add(d.weight);
+                list.Add(d.bias);
+            }
         }
+        Collect(backbone, false);
+        Collect(feedback, true);
+        Collect(fuse, true);
         int total = groups.Values.Sum(l => l.Count);
         if (total != parameters().Count())
             throw new InvalidOperationException("Every trainable parameter must live in a DenseLayer.");
-        return groups.Select(kv => (kv.Key, kv.Value));
+        return groups.Select(kv => (kv.Key.Scale, kv.Key.Head, kv.Value));
     }
 
     /// <summary>b = Backbone(x).</summary>

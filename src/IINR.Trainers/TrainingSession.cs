@@ -20,7 +20,7 @@ internal sealed class TrainingSession : IDisposable
     readonly AdamOptimizer _optimizer;
     readonly int _n, _m, _c, _batch;
     readonly double _lr0;
-    readonly double[] _groupScales;
+    readonly double[] _groupRates; // learning rate of each optimiser group at the first iteration
 
     public TrainingSession(IterativeInr net, TrainingSet data, InrOptions o, IMeasurementOperator? op, Device device)
     {
@@ -42,8 +42,9 @@ internal sealed class TrainingSession : IDisposable
         _lr0 = o.EffectiveLearningRate;
         // One Adam group per folded scale: lr and ε × scale keep the folded layers' updates exact.
         var groups = net.ParameterGroups().ToList();
-        _groupScales = groups.Select(g => (double)g.Scale).ToArray();
-        _optimizer = new AdamOptimizer(groups.Select(g => ((IEnumerable<TorchSharp.Modules.Parameter>)g.Parameters, _lr0 * g.Scale, 1e-8 * g.Scale)));
+        double headLr = o.HeadLearningRate ?? _lr0;
+        _groupRates = groups.Select(g => (g.Head ? headLr : _lr0) * g.Scale).ToArray();
+        _optimizer = new AdamOptimizer(groups.Select((g, k) => ((IEnumerable<TorchSharp.Modules.Parameter>)g.Parameters, _groupRates[k], 1e-8 * g.Scale)));
         net.train();
     }
 
@@ -56,7 +57,8 @@ internal sealed class TrainingSession : IDisposable
     {
         using var scope = NewDisposeScope();
         double lr = LearningRate(it);
-        for (int k = 0; k < _groupScales.Length; k++) _optimizer.SetLearningRate(k, lr * _groupScales[k]);
+        double decay = lr / _lr0;
+        for (int k = 0; k < _groupRates.Length; k++) _optimizer.SetLearningRate(k, _groupRates[k] * decay);
 
         Tensor xb = _x, yb = _y, zb = _zFixed, pb = _proxy;
         if (_batch < _n)

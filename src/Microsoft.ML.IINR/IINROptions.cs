@@ -107,6 +107,9 @@ public sealed class IINROptions
     /// (<see cref="InrOptions.DefaultLearningRate"/>: 1e-3 SIREN, 5e-3 WIRE, 1e-3 Gauss, 5e-4 FINER, 1e-3 Fourier features). Default null.</summary>
     public double? LearningRate { get; set; }
 
+    /// <summary>Learning rate of FeedbackNet and FuseNet at the first iteration; null = the backbone's. Default null.</summary>
+    public double? HeadLearningRate { get; set; }
+
     /// <summary>The learning rate decays exponentially to this fraction of its start by the last iteration. Default 0.1.</summary>
     public double FinalLearningRateFactor { get; set; } = 0.1;
 
@@ -191,6 +194,7 @@ public sealed class IINROptions
         Steps = Steps,
         Iterations = Iterations,
         LearningRate = LearningRate,
+        HeadLearningRate = HeadLearningRate,
         FinalLearningRateFactor = FinalLearningRateFactor,
         BatchSize = BatchSize,
         MaxFullBatch = MaxFullBatch,

@@ -53,6 +53,23 @@ public sealed class TrainingTests
     }
 
     [TestMethod]
+    public void HeadLearningRateAppliesToTheHeadsOnly()
+    {
+        var data = TestData.ImageSet(8);
+        var o = TestData.Small(5) with { HeadLearningRate = 1e-30 };
+        using var init = new TorchSharp.torch.Generator(0);
+        using var untrained = new IterativeInr(o, 2, 3, init);
+        using var m = InrTrainer.Fit(data, o);
+        var before = untrained.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in m.Network.named_parameters())
+        {
+            bool same = p.equal(before[name]).all().item<bool>();
+            if (name.StartsWith("feedback") || name.StartsWith("fuse")) Assert.IsTrue(same, $"{name} should not move");
+            else Assert.IsFalse(same, $"{name} should train");
+        }
+    }
+
+    [TestMethod]
     public void RandomBatchesTrain()
     {
         var data = TestData.ImageSet(16);
