@@ -132,9 +132,9 @@ public sealed record InrOptions
     public static double DefaultLearningRate(BackboneKind kind) => kind switch
     {
         BackboneKind.Siren => 1e-3,
-        BackboneKind.Wire => 5e-3,
-        BackboneKind.Gauss => 1e-3,
-        BackboneKind.Finer => 5e-4,
+        BackboneKind.Wire => 2e-3,
+        BackboneKind.Gauss => 5e-3,
+        BackboneKind.Finer => 1e-3,
         BackboneKind.FourierFeatures => 1e-3,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown backbone."),
     };

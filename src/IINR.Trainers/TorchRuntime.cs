@@ -10,6 +10,7 @@ public static class TorchRuntime
     /// <summary>Maps a device choice to a libtorch device; <see cref="ComputeDevice.Cuda"/> without a GPU is an error.</summary>
     public static torch.Device Resolve(ComputeDevice device)
     {
+        NativeAllocator.Configure();
         switch (device)
         {
             case ComputeDevice.Cpu: return torch.CPU;

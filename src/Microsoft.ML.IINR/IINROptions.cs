@@ -104,7 +104,7 @@ public sealed class IINROptions
     public int Iterations { get; set; } = 2000;
 
     /// <summary>Adam learning rate at the first iteration; null = the backbone's default
-    /// (<see cref="InrOptions.DefaultLearningRate"/>: 1e-3 SIREN, 5e-3 WIRE, 1e-3 Gauss, 5e-4 FINER, 1e-3 Fourier features). Default null.</summary>
+    /// (<see cref="InrOptions.DefaultLearningRate"/>: 1e-3 SIREN, 2e-3 WIRE, 5e-3 Gauss, 1e-3 FINER, 1e-3 Fourier features). Default null.</summary>
     public double? LearningRate { get; set; }
 
     /// <summary>Learning rate of FeedbackNet and FuseNet at the first iteration; null = the backbone's. Default null.</summary>

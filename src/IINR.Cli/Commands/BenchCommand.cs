@@ -23,7 +23,7 @@ internal sealed class BenchCommand
     readonly Option<int?> _iterations = new Option<int?>("--iterations", "-n") { Description = "Training iterations of every fit. Default: 300 (60 with --quick)." }.InRange(1, 1_000_000);
     readonly Option<int> _seeds = new Option<int>("--seeds") { Description = "Seeds per configuration in the fit suite (mean ± std and a paired sign test).", DefaultValueFactory = _ => 1 }.InRange(1, 100);
     readonly Option<int?> _hiddenLayers = new Option<int?>("--hidden-layers") { Description = "Backbone hidden layers. Default: 3 (2 with --quick)." }.InRange(0, 64);
-    readonly Option<int?> _hiddenSize = new Option<int?>("--hidden-size") { Description = "Backbone width. Default: 256 (64 with --quick)." }.InRange(2, 65536);
+    readonly Option<int?> _hiddenSize = new Option<int?>("--hidden-size") { Description = "Backbone width. Default: 128 (64 with --quick)." }.InRange(2, 65536);
     readonly Option<int?> _resolution = new Option<int?>("--resolution") { Description = "Occupancy grid side R. Default: 48 (24 with --quick)." }.InRange(4, 512);
     readonly Option<string[]> _meshes = new("--mesh") { Description = "Extra closed OBJ meshes for the occupancy suite.", AllowMultipleArgumentsPerToken = true };
     readonly Option<string?> _speedSizes = new("--speed-sizes") { Description = "Image sides of the speed suite, comma-separated. Default: 128,256 (64,128 with --quick)." };

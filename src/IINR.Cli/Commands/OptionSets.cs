@@ -75,7 +75,7 @@ internal sealed class TrainingOptionSet
             Steps = new Option<int>("--steps") { Description = "Inference steps of the iterative model (Alg. 2).", DefaultValueFactory = _ => new InrOptions().Steps }.InRange(1, 1000);
         Omega0 = new Option<double?>("--omega0") { Description = "Frequency ω0 of SIREN and FINER (default 30) and of WIRE (default 20)." }.Positive();
         Scale = new Option<double?>("--sigma0") { Description = "WIRE's envelope scale s0 / Gauss's scale s (default 10)." }.Positive();
-        LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/Gauss 1e-3, WIRE 5e-3, FINER 5e-4)." }.Positive();
+        LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/FINER/Fourier 1e-3, WIRE 2e-3, Gauss 5e-3)." }.Positive();
         Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw.", DefaultValueFactory = _ => 0 };
         Device = new Option<string>("--device") { Description = "Where to train: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");

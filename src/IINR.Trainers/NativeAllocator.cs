@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace IINR.Trainers;
+
+/// <summary>
+/// How libtorch's CPU memory is served on Linux. Training allocates and frees the same large
+/// activation blocks every iteration; with glibc's defaults those blocks come from fresh pages that
+/// are returned on free (mmap above a threshold, heap trimming below it), so every iteration pays
+/// page faults for all of them — in a VM that cost more than the math (../docs/PERFORMANCE.md).
+/// Applied once, before the first tensor, by <see cref="TorchRuntime"/>.
+/// </summary>
+internal static partial class NativeAllocator
+{
+    const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
+    static int _configured;
+
+    /// <summary>The policy in effect: "glibc-keep" (default: keep freed blocks for reuse), "thp"
+    /// (libtorch's transparent-huge-page allocation), or "default" (leave glibc alone). Overridden by
+    /// the environment variable IINR_ALLOCATOR.</summary>
+    public static string Policy { get; private set; } = "glibc-keep";
+
+    public static void Configure()
+    {
+        if (Interlocked.Exchange(ref _configured, 1) == 1) return;
+        string policy = Environment.GetEnvironmentVariable("IINR_ALLOCATOR") ?? "glibc-keep";
+        Policy = policy;
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            switch (policy)
+            {
+                case "glibc-keep":
+                    // Blocks up to 256 MiB come from the heap, and the heap keeps up to 1 GiB of free space
+                    // instead of returning it to the kernel: freed activations are reused, not re-faulted.
+                    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+                    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+                    break;
+                case "thp":
+                    // Read by libtorch at its first allocation; Environment.SetEnvironmentVariable would not reach native getenv.
+                    setenv("THP_MEM_ALLOC_ENABLE", "1", 0);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Policy = "default"; // not glibc (e.g. musl): nothing to tune
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int mallopt(int param, int value);
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int setenv(string name, string value, int overwrite);
+}
