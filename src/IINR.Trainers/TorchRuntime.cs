@@ -5,12 +5,18 @@ namespace IINR.Trainers;
 /// <summary>Process-wide libtorch settings: the compute device and the intra-op thread count.</summary>
 public static class TorchRuntime
 {
+    // Before anything here touches libtorch: the allocator policy must be in place before the first tensor.
+    static TorchRuntime() => NativeAllocator.Configure();
+
     static readonly object Gate = new();
+
+    /// <summary>How libtorch's CPU memory is served on Linux (docs/PERFORMANCE.md): "glibc-keep" (default),
+    /// "thp" or "default", chosen by the environment variable IINR_ALLOCATOR before the first tensor.</summary>
+    public static string AllocatorPolicy => NativeAllocator.Policy;
 
     /// <summary>Maps a device choice to a libtorch device; <see cref="ComputeDevice.Cuda"/> without a GPU is an error.</summary>
     public static torch.Device Resolve(ComputeDevice device)
     {
-        NativeAllocator.Configure();
         switch (device)
         {
             case ComputeDevice.Cpu: return torch.CPU;
