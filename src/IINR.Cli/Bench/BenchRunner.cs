@@ -59,6 +59,8 @@ public sealed class BenchRunner
                 default: throw new ArgumentException($"Unknown suite '{suite}': expected one of {string.Join(", ", BenchSettings.AllSuites)} or all.");
             }
             _report.Raw("suiteSeconds", new { suite, seconds = clock.Elapsed.TotalSeconds });
+            // A long run that is interrupted keeps the suites it finished.
+            _report.Write(_s.OutputDirectory);
         }
     }
 
