@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using IINR.Cli.Tasks;
 using IINR.Trainers;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli;
 

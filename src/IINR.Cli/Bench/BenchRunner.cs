@@ -6,6 +6,7 @@ using IINR.Signals.Geometry;
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
 using IINR.Trainers.Benchmarks;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Bench;
 

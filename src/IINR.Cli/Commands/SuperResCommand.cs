@@ -52,7 +52,7 @@ internal sealed class SuperResCommand
         var reference = referencePath is null ? null : Inputs.LoadImage(referencePath, "--reference");
         if (reference is not null)
         {
-            var (ow, oh) = Tasks.ImageFrame.Of(lr).Scaled(scale);
+            var (ow, oh) = ImageFrame.Of(lr).Scaled(scale);
             if (reference.Width != ow || reference.Height != oh || reference.Channels != lr.Channels)
                 throw new UsageException($"--reference is {reference.Shape} but the output will be {ow}×{oh}×{lr.Channels} ({lr.Width}×{lr.Height} at {scale}×): they must match.");
         }

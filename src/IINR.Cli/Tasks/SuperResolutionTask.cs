@@ -1,5 +1,6 @@
 using IINR.Signals;
 using IINR.Trainers;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Tasks;
 
@@ -80,7 +81,7 @@ public static class SuperResolutionTask
 
         int s = options.TrainScale;
         var op = new AveragePoolOperator(lowResolution.Width, lowResolution.Height, s);
-        var data = new TrainingSet(frame.Grid(lowResolution.Width * s, lowResolution.Height * s), 2, lowResolution.Data, lowResolution.Channels);
+        var data = new TrainingSet(frame.Coordinates(lowResolution.Width * s, lowResolution.Height * s), 2, lowResolution.Data, lowResolution.Channels);
         var (model, curve, trainSeconds) = Training.Fit(data, options.Model, op, progress, "superres", cancellationToken);
         try
         {

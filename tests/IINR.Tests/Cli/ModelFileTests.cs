@@ -22,7 +22,7 @@ public sealed class ModelFileTests
         Assert.AreEqual(fit.Frame, loaded.Frame);
         Assert.AreEqual(4, loaded.Steps);
         Assert.AreEqual(3, loaded.Model.Options.Steps);
-        var grid = fit.Frame.Grid(24, 16);
+        var grid = fit.Frame.Coordinates(24, 16);
         CollectionAssert.AreEqual(fit.Model.Predict(grid, 2), loaded.Model.Predict(grid, 2));
         using (var zip = ZipFile.OpenRead(h.PathOf("m.zip")))
             CollectionAssert.AreEquivalent(new[] { "iinr/frame.json", "iinr/checkpoint.bin" }, zip.Entries.Select(e => e.FullName).ToArray());

@@ -38,15 +38,4 @@ public sealed class TaskTests
         CollectionAssert.AreEqual(image.Data, result.Image.Data);
         Assert.AreEqual(0, result.CroppedWidth + result.CroppedHeight);
     }
-
-    [TestMethod]
-    public void ImageFrameScalesAndKeepsTheAspect()
-    {
-        var frame = ImageFrame.Of(new SignalImage(64, 32, 1));
-        Assert.AreEqual(1.0, frame.ExtentX);
-        Assert.AreEqual(0.5, frame.ExtentY);
-        Assert.AreEqual((256, 128), frame.Scaled(4));
-        Assert.AreEqual((96, 48), frame.Scaled(1.5));
-        CollectionAssert.AreEqual(PixelGrid.Coordinates(64, 32), frame.Grid(64, 32));
-    }
 }
