@@ -20,7 +20,7 @@ internal sealed class DenoiseCommand
     };
     readonly Option<double> _holdOut = new Option<double>("--hold-out") { Description = "Fraction of the pixels held out to choose the steps (auto).", DefaultValueFactory = _ => DenoiseOptions.DefaultHoldOutFraction }.Positive(0.49);
     readonly Option<bool> _refit = new("--refit") { Description = "After choosing the steps, train again on all pixels (twice the time; see docs/CLI.md for why it is off by default)." };
-    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the model (with the chosen steps) for 'iinr render'." };
+    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the model with the chosen steps as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (against the noisy pixels) against iteration as a PNG." };
     readonly TrainingOptionSet _training = new(Defaults.DenoiseIterations, steps: false);
     readonly OutputOptionSet _common = new();

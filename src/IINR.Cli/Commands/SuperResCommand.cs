@@ -15,7 +15,7 @@ internal sealed class SuperResCommand
     readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits).", Required = true };
     readonly Option<string?> _reference = new("--reference", "-r") { Description = "The true high-resolution image (same size as the output): report PSNR/SSIM of the output and of bicubic upsampling." };
     readonly Option<string?> _bicubic = new("--bicubic") { Description = "Also write the bicubic upsampling as a PNG." };
-    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model for 'iinr render'." };
+    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (through the forward model) against iteration as a PNG." };
     readonly TrainingOptionSet _training = new(Defaults.SuperResIterations);
     readonly OutputOptionSet _common = new();
