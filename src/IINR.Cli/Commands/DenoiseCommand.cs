@@ -28,8 +28,8 @@ internal sealed class DenoiseCommand
     DenoiseCommand(CliContext ctx)
     {
         _ctx = ctx;
-        _training.Omega0.Description = $"Frequency ω0 of SIREN, FINER and WIRE (default here: {Defaults.DenoiseOmega0} for SIREN/FINER, {Defaults.DenoiseWireOmega0} for WIRE: lower than for fitting, so the fit does not reproduce the noise).";
-        _training.Scale.Description = $"WIRE's envelope scale s0 / Gauss's scale s (default here {Defaults.DenoiseSigma0}).";
+        _training.Omega0.Description = $"Frequency ω0 of SIREN, FINER and WIRE (default here: {DenoiseOptions.DefaultOmega0} for SIREN/FINER, {DenoiseOptions.DefaultWireOmega0} for WIRE: lower than for fitting, so the fit does not reproduce the noise).";
+        _training.Scale.Description = $"WIRE's envelope scale s0 / Gauss's scale s (default here {DenoiseOptions.DefaultScale}).";
         _steps.Validators.Add(res =>
         {
             string v = res.GetValueOrDefault<string>() ?? "";
@@ -55,12 +55,7 @@ internal sealed class DenoiseCommand
         bool quiet = r.GetValue(_common.Quiet);
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = _training.Build(r, Defaults.DenoiseOmega0);
-        options = options with
-        {
-            Omega0 = options.Omega0 ?? (options.Backbone == IINR.Trainers.Backbones.BackboneKind.Wire ? Defaults.DenoiseWireOmega0 : null),
-            Scale = options.Scale ?? Defaults.DenoiseSigma0,
-        };
+        var options = DenoiseOptions.WithTaskDefaults(_training.Build(r));
         string stepsText = r.GetValue(_steps)!;
         int? steps = stepsText.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : int.Parse(stepsText, CultureInfo.InvariantCulture);
         var noisy = Inputs.LoadImage(input);

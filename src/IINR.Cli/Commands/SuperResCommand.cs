@@ -23,7 +23,7 @@ internal sealed class SuperResCommand
     SuperResCommand(CliContext ctx)
     {
         _ctx = ctx;
-        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {Defaults.SuperResOmega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default 20).";
+        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {SuperResolutionOptions.DefaultOmega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default 20).";
     }
 
     public static Command Create(CliContext ctx)
@@ -45,7 +45,7 @@ internal sealed class SuperResCommand
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(bicubicPath, ".png", "--bicubic");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = _training.Build(r, Defaults.SuperResOmega0);
+        var options = SuperResolutionOptions.WithTaskDefaults(_training.Build(r));
         double scale = r.GetValue(_scale);
         int trainScale = r.GetValue(_trainScale);
         var lr = Inputs.LoadImage(input);
