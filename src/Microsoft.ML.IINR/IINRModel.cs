@@ -32,6 +32,9 @@ public static class IINRModel
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
             throw new FileNotFoundException($"Model file '{fullPath}' does not exist.", fullPath);
+        if (!LooksLikeModelZip(fullPath))
+            throw new InvalidDataException($"Cannot load model file '{fullPath}': it is a zip archive but not an ML.NET model " +
+                "(it has no Model.key entry; ML.NET model zips are written by mlContext.Model.Save).");
         try
         {
             return mlContext.Model.Load(fullPath, out inputSchema);
@@ -39,6 +42,21 @@ public static class IINRModel
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException($"Cannot load model file '{fullPath}': {Explain(e)}", e);
+        }
+    }
+
+    /// <summary>False only for a readable zip archive without any <c>Model.key</c> entry (every ML.NET model
+    /// zip has one per stored component); an unreadable file is left to ML.NET, whose error <see cref="Explain"/> words.</summary>
+    static bool LooksLikeModelZip(string path)
+    {
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            return zip.Entries.Any(e => e.Name == "Model.key");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return true;
         }
     }
 

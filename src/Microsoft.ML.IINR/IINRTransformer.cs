@@ -75,6 +75,77 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
         Channels = shared.Model.Channels;
     }
 
+    /// <summary>
+    /// Wraps a core model that is already fitted (by <see cref="InrTrainer.Fit"/>, loaded with
+    /// <see cref="InrModel.Load"/>, …) as a transformer, so that it takes part in ML.NET pipelines and
+    /// saves with <c>mlContext.Model.Save</c> like one from <see cref="IINREstimator.Fit"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para><b>Ownership.</b> The transformer takes ownership of <paramref name="model"/>: its weights are
+    /// freed when this transformer and every one made from it with <see cref="WithSteps"/> are disposed.
+    /// Do not dispose the model yourself, and do not use it after that; to keep a model of your own,
+    /// wrap a copy (<see cref="InrModel.Save"/> into a stream, then <see cref="InrModel.Load"/>).
+    /// If this method throws, the model stays yours.</para>
+    /// <para><b>Saving.</b> Give <c>mlContext.Model.Save</c> the schema of <see cref="GetInputSchema"/>
+    /// (or of the data the model was fitted to). A model that lives on the CPU loads on the CPU;
+    /// one on a GPU loads on a GPU when there is one.</para>
+    /// </remarks>
+    /// <param name="model">The fitted model; owned by the transformer from now on.</param>
+    /// <param name="image">The image the model was fitted to, which enables <see cref="RenderSignalImage"/>
+    /// and <see cref="RenderImage"/> (the model must then take 2-D coordinates and give the frame's
+    /// channels); null if it was not fitted to an image.</param>
+    /// <param name="steps">Inference steps, 1 to 1000; null = the steps the model was trained with
+    /// (<see cref="InrOptions.Steps"/>).</param>
+    /// <param name="coordinatesColumnName">Input column of coordinates, <c>Vector&lt;Single, D&gt;</c>.</param>
+    /// <param name="signalColumnName">The signal column (optional at Transform time).</param>
+    /// <param name="outputColumnName">Output column of the reconstruction, <c>Vector&lt;Single, C&gt;</c>.</param>
+    /// <returns>The transformer; dispose it to free the weights.</returns>
+    /// <exception cref="ArgumentException">A column name is empty, the coordinates and signal columns
+    /// have the same name, the steps are out of range, or <paramref name="image"/> does not suit the model.</exception>
+    public static IINRTransformer FromModel(InrModel model, ImageFrame? image = null, int? steps = null,
+        string coordinatesColumnName = "Coordinates", string signalColumnName = "Signal", string outputColumnName = "Reconstruction")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(coordinatesColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(signalColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        if (coordinatesColumnName == signalColumnName)
+            throw new ArgumentException($"The coordinates and signal columns are both named '{signalColumnName}'; they must differ.", nameof(signalColumnName));
+        int k = steps ?? model.Options.Steps;
+        if (k is < 1 or > 1000)
+            throw new ArgumentOutOfRangeException(nameof(steps), k, $"Inference steps must be between 1 and 1000; got {k}.");
+        if (image is { } f)
+        {
+            if (model.InputDims != 2 || model.Channels != f.Channels)
+                throw new ArgumentException(
+                    $"The model maps {model.InputDims}-D coordinates to {model.Channels} channels, but an image frame of {f.Channels} channels needs 2-D coordinates and {f.Channels} channels.",
+                    nameof(image));
+            if (f.Width < 1 || f.Height < 1 || !(f.ExtentX > 0) || !(f.ExtentY > 0) || !double.IsFinite(f.ExtentX) || !double.IsFinite(f.ExtentY))
+                throw new ArgumentException($"The image frame ({f.Width}×{f.Height}, extents {f.ExtentX}, {f.ExtentY}) is invalid: sizes must be ≥ 1 and extents finite and > 0.", nameof(image));
+        }
+        var loadDevice = model.Device.type == TorchSharp.DeviceType.CPU ? ComputeDevice.Cpu : ComputeDevice.Auto;
+        return new IINRTransformer(new SharedModel(model), coordinatesColumnName, signalColumnName, outputColumnName, k, image, loadDevice);
+    }
+
+    /// <summary>
+    /// The schema of the input this transformer reads: <see cref="CoordinatesColumnName"/>,
+    /// <c>Vector&lt;Single, D&gt;</c>, and <see cref="SignalColumnName"/>, <c>Vector&lt;Single, C&gt;</c>;
+    /// when <see cref="Image"/> is known, with the image size annotations of <c>mlContext.Data.LoadFromImage</c>
+    /// (<see cref="IINRAnnotations"/>), i.e. the schema LoadFromImage gives for an image of that size.
+    /// Pass it to <c>mlContext.Model.Save(transformer, transformer.GetInputSchema(), path)</c> when no
+    /// data view is at hand (a transformer from <see cref="FromModel"/>).
+    /// </summary>
+    public DataViewSchema GetInputSchema()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(CoordinatesColumnName, new VectorDataViewType(NumberDataViewType.Single, CoordinateDimension),
+            Image is { } f ? IINRAnnotations.ForImage(f.Width, f.Height, channels: null) : null);
+        builder.AddColumn(SignalColumnName, new VectorDataViewType(NumberDataViewType.Single, Channels),
+            Image is { } g ? IINRAnnotations.ForImage(g.Width, g.Height, g.Channels) : null);
+        return builder.ToSchema();
+    }
+
     /// <summary>Input column of coordinates, <c>Vector&lt;Single, D&gt;</c>.</summary>
     public string CoordinatesColumnName { get; }
 

@@ -25,6 +25,28 @@ public sealed record ImageFrame(int Width, int Height, int Channels, double Exte
         return new ImageFrame(width, height, channels, ex, ey);
     }
 
+    /// <summary>The frame of <paramref name="image"/> fitted on its own pixel grid: <see cref="Of(int, int, int)"/> with its size and channels.</summary>
+    /// <param name="image">The image.</param>
+    public static ImageFrame Of(SignalImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Of(image.Width, image.Height, image.Channels);
+    }
+
+    /// <summary>
+    /// The size in pixels of this frame rendered at <paramref name="scale"/>× the fitted size: each side
+    /// multiplied and rounded to the nearest integer (at least 1). Any finite scale &gt; 0: 4 is 4×
+    /// super-resolution, 0.5 a half-size preview.
+    /// </summary>
+    /// <param name="scale">The factor, a finite value &gt; 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is not a finite value &gt; 0.</exception>
+    public (int Width, int Height) Scaled(double scale)
+    {
+        if (!(scale > 0) || !double.IsFinite(scale))
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"The scale must be a finite value > 0; got {scale}.");
+        return (Math.Max(1, (int)Math.Round(Width * scale)), Math.Max(1, (int)Math.Round(Height * scale)));
+    }
+
     /// <summary>Pixel-centre coordinates ((x, y) pairs, row-major) of a <paramref name="width"/>×<paramref name="height"/> grid covering this frame.</summary>
     /// <param name="width">Grid width in pixels.</param>
     /// <param name="height">Grid height in pixels.</param>

@@ -6,6 +6,7 @@ using IINR.Signals.Geometry;
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
 using IINR.Trainers.Benchmarks;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Bench;
 
@@ -115,7 +116,7 @@ public sealed class BenchRunner
         foreach (var kind in AllBackbones)
             foreach (bool iterative in new[] { false, true })
             {
-                var o = _s.Model() with { Backbone = kind, Iterative = iterative };
+                var o = SuperResolutionOptions.WithTaskDefaults(_s.Model() with { Backbone = kind, Iterative = iterative });
                 using var r = SuperResolutionTask.Run(lr, new SuperResolutionOptions(o, Scale: 4, TrainScale: 2), hr, null, _ct);
                 var (x2, _) = ImageInr.Render(r.Model, r.Frame, ref2.Width, ref2.Height);
                 double p2 = ImageInr.Psnr(x2, ref2), p4 = r.Psnr!.Value;
@@ -127,17 +128,11 @@ public sealed class BenchRunner
         rows.Add(["bicubic", BenchReport.F(bic2), BenchReport.F(bic4), "", ""]);
         _report.Table("sr", "Super-resolution: fit at 2×, query at 2× and 4× (PSNR dB, SSIM)",
             $"Observed {lr.Width}×{lr.Height} (area-downscaled from '{imageName}' {hr.Width}×{hr.Height}); trained through render-at-2×-then-average; " +
-            "2× compared with the 2× area-downscaled truth, 4× with the truth. Paper (DIV2K, 4×): SIREN 25.03 → 25.53, WIRE 24.57 → 25.78, Gauss 23.85 → 25.18.",
+            $"ω0 = {SuperResolutionOptions.DefaultOmega0} for SIREN and FINER (the task default). 2× compared with the 2× area-downscaled truth, 4× with the truth. Paper (DIV2K, 4×): SIREN 25.03 → 25.53, WIRE 24.57 → 25.78, Gauss 23.85 → 25.18.",
             ["model", "2× PSNR", "4× PSNR", "2× SSIM", "4× SSIM"], rows);
     }
 
     // ---- denoising ----
-
-    static InrOptions DenoiseModel(InrOptions o) => o with
-    {
-        Omega0 = o.Backbone == BackboneKind.Wire ? Defaults.DenoiseWireOmega0 : Defaults.DenoiseOmega0,
-        Scale = Defaults.DenoiseSigma0,
-    };
 
     void Denoise()
     {
@@ -149,7 +144,7 @@ public sealed class BenchRunner
             double input = ImageInr.Psnr(noisy, clean);
             foreach (var kind in PaperBackbones)
             {
-                var o = DenoiseModel(_s.Model() with { Backbone = kind });
+                var o = DenoiseOptions.WithTaskDefaults(_s.Model() with { Backbone = kind });
                 using var plain = DenoiseTask.Run(noisy, new DenoiseOptions(o with { Iterative = false }, Steps: 1), clean, null, _ct);
                 using var iter = DenoiseTask.Run(noisy, new DenoiseOptions(o, Steps: o.Steps), clean, null, _ct);
                 rows.Add([$"τ = {tau:0}", kind.ToString(), BenchReport.F(input), BenchReport.F(plain.Psnr!.Value), BenchReport.F(iter.Psnr!.Value),
@@ -160,8 +155,8 @@ public sealed class BenchRunner
             }
         }
         _report.Table("denoise", "Denoising: photon noise y = (Poisson(τ·I) + 2·N(0,1)) / τ (PSNR dB vs the clean image, SSIM)",
-            $"Image '{imageName}'; the I-version uses {new InrOptions().Steps} steps; ω0 = {Defaults.DenoiseOmega0} (SIREN), WIRE ω0 = {Defaults.DenoiseWireOmega0}, " +
-            $"s = {Defaults.DenoiseSigma0}. Paper (DIV2K): SIREN 23.86 → 25.59, WIRE 23.32 → 24.76, Gauss 23.10 → 24.20.",
+            $"Image '{imageName}'; the I-version uses {new InrOptions().Steps} steps; ω0 = {DenoiseOptions.DefaultOmega0} (SIREN, FINER), WIRE ω0 = {DenoiseOptions.DefaultWireOmega0}, " +
+            $"s = {DenoiseOptions.DefaultScale} (WIRE, Gauss). Paper (DIV2K): SIREN 23.86 → 25.59, WIRE 23.32 → 24.76, Gauss 23.10 → 24.20.",
             ["noise", "backbone", "noisy input", "plain", "I-version", "gain", "plain SSIM", "I- SSIM"], rows);
     }
 
@@ -238,7 +233,7 @@ public sealed class BenchRunner
             rows.Add(["fitting (I-SIREN)", .. StepRow(fit.Model, fit.Frame, image, "fitting")]);
 
         var noisy = NoiseSimulator.AddPhotonNoise(image, 30, NoiseSimulator.DefaultReadoutSigma, seed: 1);
-        var o = DenoiseModel(_s.Model());
+        var o = DenoiseOptions.WithTaskDefaults(_s.Model());
         using (var fixedSteps = DenoiseTask.Run(noisy, new DenoiseOptions(o, Steps: o.Steps), image, null, _ct))
             rows.Add(["denoising τ = 30 (I-SIREN)", .. StepRow(fixedSteps.Model, fixedSteps.Frame, image, "denoising")]);
         using var auto = DenoiseTask.Run(noisy, new DenoiseOptions(o), image, null, _ct);

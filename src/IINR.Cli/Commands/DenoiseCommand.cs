@@ -20,7 +20,7 @@ internal sealed class DenoiseCommand
     };
     readonly Option<double> _holdOut = new Option<double>("--hold-out") { Description = "Fraction of the pixels held out to choose the steps (auto).", DefaultValueFactory = _ => DenoiseOptions.DefaultHoldOutFraction }.Positive(0.49);
     readonly Option<bool> _refit = new("--refit") { Description = "After choosing the steps, train again on all pixels (twice the time; see docs/CLI.md for why it is off by default)." };
-    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the model (with the chosen steps) for 'iinr render'." };
+    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the model with the chosen steps as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (against the noisy pixels) against iteration as a PNG." };
     readonly TrainingOptionSet _training = new(Defaults.DenoiseIterations, steps: false);
     readonly OutputOptionSet _common = new();
@@ -28,8 +28,8 @@ internal sealed class DenoiseCommand
     DenoiseCommand(CliContext ctx)
     {
         _ctx = ctx;
-        _training.Omega0.Description = $"Frequency ω0 of SIREN, FINER and WIRE (default here: {Defaults.DenoiseOmega0} for SIREN/FINER, {Defaults.DenoiseWireOmega0} for WIRE: lower than for fitting, so the fit does not reproduce the noise).";
-        _training.Scale.Description = $"WIRE's envelope scale s0 / Gauss's scale s (default here {Defaults.DenoiseSigma0}).";
+        _training.Omega0.Description = $"Frequency ω0 of SIREN, FINER and WIRE (default here: {DenoiseOptions.DefaultOmega0} for SIREN/FINER, {DenoiseOptions.DefaultWireOmega0} for WIRE: lower than for fitting, so the fit does not reproduce the noise).";
+        _training.Scale.Description = $"WIRE's envelope scale s0 / Gauss's scale s (default here {DenoiseOptions.DefaultScale}).";
         _steps.Validators.Add(res =>
         {
             string v = res.GetValueOrDefault<string>() ?? "";
@@ -55,12 +55,7 @@ internal sealed class DenoiseCommand
         bool quiet = r.GetValue(_common.Quiet);
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = _training.Build(r, Defaults.DenoiseOmega0);
-        options = options with
-        {
-            Omega0 = options.Omega0 ?? (options.Backbone == IINR.Trainers.Backbones.BackboneKind.Wire ? Defaults.DenoiseWireOmega0 : null),
-            Scale = options.Scale ?? Defaults.DenoiseSigma0,
-        };
+        var options = DenoiseOptions.WithTaskDefaults(_training.Build(r));
         string stepsText = r.GetValue(_steps)!;
         int? steps = stepsText.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : int.Parse(stepsText, CultureInfo.InvariantCulture);
         var noisy = Inputs.LoadImage(input);

@@ -11,7 +11,7 @@ internal sealed class FitCommand
     readonly CliContext _ctx;
     readonly Option<string> _input = new("--input", "-i") { Description = "Image to fit (PNG, JPEG, BMP) or builtin:testscene[:SIZE].", DefaultValueFactory = _ => Defaults.DefaultImage };
     readonly Option<string?> _output = new("--output", "-o") { Description = "Write the reconstruction as a PNG (clipped to [0, 1], 8 bits)." };
-    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model (a zip: checkpoint + frame) for 'iinr render'." };
+    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR against iteration as a PNG." };
     readonly TrainingOptionSet _training = new(Defaults.FitIterations);
     readonly OutputOptionSet _common = new();

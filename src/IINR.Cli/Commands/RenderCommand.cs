@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using IINR.Cli.Output;
 using IINR.Cli.Tasks;
 using IINR.Trainers;
@@ -15,21 +16,16 @@ internal sealed class RenderCommand
     readonly Option<int?> _height = new Option<int?>("--height", "-H") { Description = "Output height in pixels (default: the fitted height, or kept in proportion to --width)." }.InRange(1, 16384);
     readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits).", Required = true };
     readonly Option<int?> _steps = new Option<int?>("--steps") { Description = "Inference steps (default: the model's own setting)." }.InRange(1, 1000);
-    readonly Option<string> _device = new("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
     readonly Option<int?> _threads = new Option<int?>("--threads") { Description = "libtorch CPU threads." }.InRange(1, 1024);
     readonly OutputOptionSet _common = new();
 
-    RenderCommand(CliContext ctx)
-    {
-        _ctx = ctx;
-        _device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-    }
+    RenderCommand(CliContext ctx) => _ctx = ctx;
 
     public static Command Create(CliContext ctx)
     {
         var c = new RenderCommand(ctx);
         var cmd = new Command("render", "Render a saved model at any resolution (the same frame on a finer or coarser pixel grid).");
-        cmd.Add(c._model); cmd.Add(c._width); cmd.Add(c._height); cmd.Add(c._output); cmd.Add(c._steps); cmd.Add(c._device); cmd.Add(c._threads);
+        cmd.Add(c._model); cmd.Add(c._width); cmd.Add(c._height); cmd.Add(c._output); cmd.Add(c._steps); cmd.Add(c._threads);
         c._common.AddTo(cmd);
         cmd.SetAction(c.Run);
         return cmd;
@@ -41,13 +37,16 @@ internal sealed class RenderCommand
         string? reportPath = r.GetValue(_common.Report);
         Paths.RequireExtension(output, ".png", "--output");
         if (r.GetValue(_threads) is int threads) TorchRuntime.Threads = threads;
-        using var loaded = ModelFile.Load(path, TrainingOptionSet.ParseDevice(r.GetValue(_device)!));
-        var f = loaded.Frame;
+        using var loaded = ModelFile.Load(path);
+        var f = loaded.Image!;
         int? w = r.GetValue(_width), h = r.GetValue(_height);
         int width = w ?? (h is int hh ? Math.Max(1, (int)Math.Round((double)hh * f.Width / f.Height)) : f.Width);
         int height = h ?? (w is int ww ? Math.Max(1, (int)Math.Round((double)ww * f.Height / f.Width)) : f.Height);
-        int steps = r.GetValue(_steps) ?? loaded.Steps ?? loaded.Model.Options.Steps;
-        var (image, seconds) = ImageInr.Render(loaded.Model, f, width, height, steps);
+        int steps = r.GetValue(_steps) ?? loaded.Steps;
+        using var model = loaded.WithSteps(steps);
+        var clock = Stopwatch.StartNew();
+        var image = model.RenderSignalImage(width, height);
+        double seconds = clock.Elapsed.TotalSeconds;
         Paths.EnsureDirectory(output);
         ImageFile.SavePng(image, output);
         if (reportPath is not null)

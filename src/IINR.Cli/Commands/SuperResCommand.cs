@@ -15,7 +15,7 @@ internal sealed class SuperResCommand
     readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits).", Required = true };
     readonly Option<string?> _reference = new("--reference", "-r") { Description = "The true high-resolution image (same size as the output): report PSNR/SSIM of the output and of bicubic upsampling." };
     readonly Option<string?> _bicubic = new("--bicubic") { Description = "Also write the bicubic upsampling as a PNG." };
-    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model for 'iinr render'." };
+    readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (through the forward model) against iteration as a PNG." };
     readonly TrainingOptionSet _training = new(Defaults.SuperResIterations);
     readonly OutputOptionSet _common = new();
@@ -23,7 +23,7 @@ internal sealed class SuperResCommand
     SuperResCommand(CliContext ctx)
     {
         _ctx = ctx;
-        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {Defaults.SuperResOmega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default 20).";
+        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {SuperResolutionOptions.DefaultOmega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default 20).";
     }
 
     public static Command Create(CliContext ctx)
@@ -45,14 +45,14 @@ internal sealed class SuperResCommand
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(bicubicPath, ".png", "--bicubic");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = _training.Build(r, Defaults.SuperResOmega0);
+        var options = SuperResolutionOptions.WithTaskDefaults(_training.Build(r));
         double scale = r.GetValue(_scale);
         int trainScale = r.GetValue(_trainScale);
         var lr = Inputs.LoadImage(input);
         var reference = referencePath is null ? null : Inputs.LoadImage(referencePath, "--reference");
         if (reference is not null)
         {
-            var (ow, oh) = Tasks.ImageFrame.Of(lr).Scaled(scale);
+            var (ow, oh) = ImageFrame.Of(lr).Scaled(scale);
             if (reference.Width != ow || reference.Height != oh || reference.Channels != lr.Channels)
                 throw new UsageException($"--reference is {reference.Shape} but the output will be {ow}×{oh}×{lr.Channels} ({lr.Width}×{lr.Height} at {scale}×): they must match.");
         }

@@ -1,5 +1,7 @@
 using IINR.Signals;
 using IINR.Trainers;
+using IINR.Trainers.Backbones;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Tasks;
 
@@ -18,6 +20,34 @@ public sealed record DenoiseOptions(InrOptions Model, int? Steps = null, double 
 
     /// <summary>Default largest step count tried: 8.</summary>
     public const int DefaultMaxSteps = 8;
+
+    /// <summary>ω0 of SIREN and FINER for denoising. Lower frequencies keep the fit from reproducing the noise; measured on
+    /// the 128×128 TestScene at τ = 30, σ = 2, 300 iterations, I-SIREN: ω0 = 5 → 17.9 dB, 10 → 20.5, 15 → 18.8, 20 → 17.2
+    /// (noisy input 17.1 dB; docs/CLI.md).</summary>
+    public const double DefaultOmega0 = 10;
+
+    /// <summary>ω0 of WIRE for denoising (not measured here: the WIRE baselines' denoising scripts use ω0 = 5, σ0 = 5).</summary>
+    public const double DefaultWireOmega0 = 5;
+
+    /// <summary>s0 of WIRE and s of Gauss for denoising (the baselines' σ0 = 5; not measured here).</summary>
+    public const double DefaultScale = 5;
+
+    /// <summary>The denoising defaults of ω0 and the scale, where <paramref name="model"/> leaves them unset (null);
+    /// values set by the caller are kept. The CLI and the benchmark both start from these.</summary>
+    public static InrOptions WithTaskDefaults(InrOptions model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model with
+        {
+            Omega0 = model.Omega0 ?? model.Backbone switch
+            {
+                BackboneKind.Siren or BackboneKind.Finer => DefaultOmega0,
+                BackboneKind.Wire => DefaultWireOmega0,
+                _ => null,
+            },
+            Scale = model.Scale ?? (model.Backbone is BackboneKind.Wire or BackboneKind.Gauss ? DefaultScale : null),
+        };
+    }
 }
 
 /// <summary>Held-out error of one inference step count.</summary>

@@ -1,5 +1,6 @@
 using IINR.Signals;
 using IINR.Trainers;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Tasks;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IINR.Signals;
 using IINR.Trainers;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Tasks;
 
@@ -22,7 +23,7 @@ public static class ImageInr
         ArgumentNullException.ThrowIfNull(frame);
         if (model.InputDims != 2)
             throw new ArgumentException($"The model takes {model.InputDims}-D coordinates; an image model takes 2.", nameof(model));
-        var coordinates = frame.Grid(width, height);
+        var coordinates = frame.Coordinates(width, height);
         var clock = Stopwatch.StartNew();
         var values = model.Predict(coordinates, steps);
         double seconds = clock.Elapsed.TotalSeconds;

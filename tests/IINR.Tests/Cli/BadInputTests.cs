@@ -71,8 +71,8 @@ public sealed class BadInputTests
     {
         Fails(ExitCodes.Failure, "is not a PNG, JPEG or BMP image", "fit", "--input", _h.PathOf("text.png"));
         Fails(ExitCodes.Failure, "is not a PNG, JPEG or BMP image", "denoise", "--input", _h.PathOf("text.png"), "--output", _h.PathOf("x.png"));
-        Fails(ExitCodes.Failure, "not a readable iinr model file", "render", "--model", _h.PathOf("text.png"), "--output", _h.PathOf("x.png"));
-        Fails(ExitCodes.Failure, "not an iinr model file", "render", "--model", _h.PathOf("empty.zip"), "--output", _h.PathOf("x.png"));
+        Fails(ExitCodes.Failure, "it is not a readable zip archive", "render", "--model", _h.PathOf("text.png"), "--output", _h.PathOf("x.png"));
+        Fails(ExitCodes.Failure, "not an ML.NET model", "render", "--model", _h.PathOf("empty.zip"), "--output", _h.PathOf("x.png"));
         Fails(ExitCodes.Failure, "bad.obj", "occupancy", "--input", _h.PathOf("bad.obj"));
         Fails(ExitCodes.Failure, "neither an OBJ mesh", "occupancy", "--input", _h.PathOf("mesh.txt"));
         Fails(ExitCodes.Failure, "IINROCC1", "occupancy", "--input", _h.PathOf("small.png"));

@@ -3,6 +3,7 @@ using IINR.Cli;
 using IINR.Cli.Tasks;
 using IINR.Signals;
 using IINR.Trainers;
+using Microsoft.ML;
 
 namespace IINR.Tests.Cli;
 
@@ -18,14 +19,45 @@ public sealed class ModelFileTests
         var image = TestScene.Render(12, 8);
         using var fit = FitTask.Run(image, new FitTaskOptions(Small with { Steps = 3 }));
         ModelFile.Save(fit.Model, fit.Frame, h.PathOf("m.zip"), steps: 4);
-        using var loaded = ModelFile.Load(h.PathOf("m.zip"), ComputeDevice.Cpu);
-        Assert.AreEqual(fit.Frame, loaded.Frame);
+        using var loaded = ModelFile.Load(h.PathOf("m.zip"));
+        Assert.AreEqual(fit.Frame, loaded.Image);
         Assert.AreEqual(4, loaded.Steps);
-        Assert.AreEqual(3, loaded.Model.Options.Steps);
-        var grid = fit.Frame.Grid(24, 16);
-        CollectionAssert.AreEqual(fit.Model.Predict(grid, 2), loaded.Model.Predict(grid, 2));
-        using (var zip = ZipFile.OpenRead(h.PathOf("m.zip")))
-            CollectionAssert.AreEquivalent(new[] { "iinr/frame.json", "iinr/checkpoint.bin" }, zip.Entries.Select(e => e.FullName).ToArray());
+        Assert.AreEqual(3, loaded.ModelOptions.Steps);
+        var grid = fit.Frame.Coordinates(24, 16);
+        CollectionAssert.AreEqual(fit.Model.Predict(grid, 4), loaded.Predict(grid));
+        // Save copied the model: the caller's model still works after the file's copy is gone.
+        Assert.AreEqual(grid.Length / 2 * 3, fit.Model.Predict(grid, 2).Length);
+    }
+
+    [TestMethod]
+    public void ModelFileIsAPlainMLNetModelZip()
+    {
+        using var h = new CliHarness();
+        var image = TestScene.Render(10, 10);
+        using var fit = FitTask.Run(image, new FitTaskOptions(Small));
+        ModelFile.Save(fit.Model, fit.Frame, h.PathOf("m.zip"), steps: 2);
+
+        // Any ML.NET application opens it with the stock API and scores LoadFromImage's view of the image.
+        var ml = new Microsoft.ML.MLContext();
+        var model = ml.Model.Load(h.PathOf("m.zip"), out var schema);
+        try
+        {
+            Assert.IsNotNull(schema.GetColumnOrNull("Coordinates"));
+            var scored = model.Transform(ml.Data.LoadFromImage(image));
+            var rows = ml.Data.CreateEnumerable<Scored>(scored, reuseRowObject: false).ToArray();
+            Assert.AreEqual(100, rows.Length);
+            var expected = fit.Model.Predict(fit.Frame.Coordinates(10, 10), 2);
+            CollectionAssert.AreEqual(expected, rows.SelectMany(r => r.Reconstruction).ToArray());
+        }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+    }
+
+    sealed class Scored
+    {
+        public float[] Reconstruction { get; set; } = [];
     }
 
     [TestMethod]

@@ -40,13 +40,19 @@ public sealed class TaskTests
     }
 
     [TestMethod]
-    public void ImageFrameScalesAndKeepsTheAspect()
+    public void TaskDefaultsFillOnlyWhatTheCallerLeftUnset()
     {
-        var frame = ImageFrame.Of(new SignalImage(64, 32, 1));
-        Assert.AreEqual(1.0, frame.ExtentX);
-        Assert.AreEqual(0.5, frame.ExtentY);
-        Assert.AreEqual((256, 128), frame.Scaled(4));
-        Assert.AreEqual((96, 48), frame.Scaled(1.5));
-        CollectionAssert.AreEqual(PixelGrid.Coordinates(64, 32), frame.Grid(64, 32));
+        var siren = new IINR.Trainers.InrOptions();
+        Assert.AreEqual(DenoiseOptions.DefaultOmega0, DenoiseOptions.WithTaskDefaults(siren).Omega0);
+        Assert.AreEqual(SuperResolutionOptions.DefaultOmega0, SuperResolutionOptions.WithTaskDefaults(siren).Omega0);
+        Assert.AreEqual(7.0, DenoiseOptions.WithTaskDefaults(siren with { Omega0 = 7 }).Omega0, "an explicit ω0 is kept");
+        Assert.AreEqual(7.0, SuperResolutionOptions.WithTaskDefaults(siren with { Omega0 = 7 }).Omega0, "an explicit ω0 is kept");
+
+        var wire = DenoiseOptions.WithTaskDefaults(siren with { Backbone = IINR.Trainers.Backbones.BackboneKind.Wire });
+        Assert.AreEqual(DenoiseOptions.DefaultWireOmega0, wire.Omega0);
+        Assert.AreEqual(DenoiseOptions.DefaultScale, wire.Scale);
+        var gauss = siren with { Backbone = IINR.Trainers.Backbones.BackboneKind.Gauss };
+        Assert.IsNull(SuperResolutionOptions.WithTaskDefaults(gauss).Omega0, "super-resolution changes only SIREN and FINER");
+        Assert.AreEqual(3.0, DenoiseOptions.WithTaskDefaults(gauss with { Scale = 3 }).Scale, "an explicit scale is kept");
     }
 }
