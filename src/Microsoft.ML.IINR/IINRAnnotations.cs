@@ -13,7 +13,7 @@ namespace Microsoft.ML.IINR;
 /// <c>PixelGrid</c> centres in the frame [−W/max(W, H), W/max(W, H)]×[−H/max(W, H), H/max(W, H)].</para>
 /// <para>The estimator reads them (signal column first, then the coordinates column) and the fitted
 /// <see cref="IINRTransformer"/> remembers the frame (<see cref="IINRTransformer.Image"/>), so
-/// <see cref="IINRTransformer.RenderImage"/> needs only the output size.
+/// <see cref="IINRTransformer.RenderImage(int, int)"/> needs only the output size.
 /// <see cref="IINRMetrics"/> uses them to compute SSIM on a scored view. Transforms that keep a
 /// column (Transform passes input columns through) keep its annotations; ones that build a new
 /// column, such as Concatenate, drop them.</para>

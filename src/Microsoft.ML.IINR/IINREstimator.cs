@@ -18,7 +18,7 @@ namespace Microsoft.ML.IINR;
 /// <para><b>Images.</b> When the columns carry the image size annotations of
 /// <c>mlContext.Data.LoadFromImage</c> (<see cref="IINRAnnotations"/>), the fitted transformer
 /// remembers the image frame (<see cref="IINRTransformer.Image"/>) for
-/// <see cref="IINRTransformer.RenderImage"/>, and <see cref="IINROptions.TrainingScale"/> can be used.</para>
+/// <see cref="IINRTransformer.RenderImage(int, int)"/>, and <see cref="IINROptions.TrainingScale"/> can be used.</para>
 /// <para><b>Output.</b> <see cref="IINROptions.OutputColumnName"/>: <c>Vector&lt;Single, C&gt;</c>.</para>
 /// </remarks>
 public sealed class IINREstimator : IEstimator<IINRTransformer>

@@ -92,7 +92,7 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
     /// </remarks>
     /// <param name="model">The fitted model; owned by the transformer from now on.</param>
     /// <param name="image">The image the model was fitted to, which enables <see cref="RenderSignalImage"/>
-    /// and <see cref="RenderImage"/> (the model must then take 2-D coordinates and give the frame's
+    /// and <see cref="RenderImage(int, int)"/> (the model must then take 2-D coordinates and give the frame's
     /// channels); null if it was not fitted to an image.</param>
     /// <param name="steps">Inference steps, 1 to 1000; null = the steps the model was trained with
     /// (<see cref="InrOptions.Steps"/>).</param>
@@ -241,6 +241,22 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
         if (Image is not null && Channels is not (1 or 3))
             throw new InvalidOperationException($"An MLImage needs 1 (grey) or 3 (RGB) channels; this model has {Channels}. Use RenderSignalImage.");
         return ImageFile.ToMLImage(RenderSignalImage(width, height));
+    }
+
+    /// <summary>
+    /// <see cref="RenderImage(int, int)"/> at <paramref name="scale"/> times the fitted image's size
+    /// (1 = the fitted size, 4 = four times finer; sizes rounded, at least 1 pixel).
+    /// </summary>
+    /// <param name="scale">Finite factor &gt; 0.</param>
+    /// <exception cref="InvalidOperationException">The model was not fitted to an image.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is not a finite value &gt; 0.</exception>
+    public MLImage RenderImage(double scale = 1)
+    {
+        var frame = Image ?? throw new InvalidOperationException(
+            "This transformer was not fitted to an image (its training data had no image size annotations), so there is no size to scale; " +
+            "use RenderImage(width, height) on a model fitted with mlContext.Data.LoadFromImage data.");
+        var (width, height) = frame.Scaled(scale);
+        return RenderImage(width, height);
     }
 
     /// <inheritdoc/>

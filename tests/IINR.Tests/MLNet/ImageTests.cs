@@ -137,6 +137,13 @@ public sealed class ImageTests
         Assert.AreEqual((80, 48, 3), (reloaded.Width, reloaded.Height, reloaded.Channels));
         for (int i = 0; i < large.Data.Length; i += 97)
             Assert.AreEqual(Math.Clamp(large.Data[i], 0f, 1f), reloaded.Data[i], 0.5f / 255 + 1e-6f, $"value {i}");
+
+        // By scale: 1 = the fitted size, 2.5 = 50×30.
+        using (var atFitted = model.RenderImage())
+            Assert.AreEqual((20, 12), (atFitted.Width, atFitted.Height));
+        using (var scaled = model.RenderImage(2.5))
+            Assert.AreEqual((50, 30), (scaled.Width, scaled.Height));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.RenderImage(0.0));
     }
 
     [TestMethod]
@@ -147,6 +154,8 @@ public sealed class ImageTests
         using var noFrame = Ml.Transforms.IINR.Fit(noFrameData, Options(iterations: 2, hiddenSize: 8));
         Assert.IsNull(noFrame.Image);
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => noFrame.RenderImage(8, 8));
+        StringAssert.Contains(e.Message, "not fitted to an image");
+        e = Assert.ThrowsExactly<InvalidOperationException>(() => noFrame.RenderImage(2.0));
         StringAssert.Contains(e.Message, "not fitted to an image");
 
         var twoChannels = new SignalImage(6, 6, 2);
