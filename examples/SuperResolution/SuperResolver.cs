@@ -37,7 +37,6 @@ public sealed class SuperResolver
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
         using var model = _ml.Transforms.IINR.Fit(lowResolution, _options);
-        var frame = model.Image!;
-        return model.RenderImage(scale * frame.Width, scale * frame.Height);
+        return model.RenderImage((double)scale);   // the fitted frame on a scale× finer grid
     }
 }
