@@ -275,5 +275,17 @@ public sealed class BenchRunner
             $"3×256 SIREN (2→256→256→256→256→3), RGB, full batch; medians over {_s.SpeedIterations} interleaved iterations and 5 inference passes. " +
             $"fp32 GEMM through libtorch on this machine: {gemm:F0} GFLOP/s; allocator policy {TorchRuntime.AllocatorPolicy}; chunk {new InrOptions().ChunkSize} rows. GFLOP/s count the network's multiply-adds (×2, ×3 for training). Paper: +6% training, +0.8% inference.",
             ["grid", "threads", "plain ms/iter", "I- ms/iter", "train overhead", "plain infer ms", "I- infer ms", "infer overhead", "plain train GFLOP/s (% GEMM)", "plain infer GFLOP/s (% GEMM)"], rows);
+
+        // The ML.NET surface on the largest grid: Transform through a cursor vs raw batched inference of the same model.
+        int grid = _s.SpeedSizes.Max();
+        var surface = SurfaceBenchmark.Run(grid, new InrOptions { Threads = _s.Threads, Device = _s.Device }, runs: Math.Max(3, _s.SpeedIterations / 2));
+        _report.Raw("surface", surface);
+        Log($"surface {grid}²: raw {surface.Rows / surface.RawSeconds:N0} rows/s, Transform {surface.Rows / surface.SurfaceSeconds:N0} rows/s (CPU ratio {surface.CpuRatio:F3}), zip {surface.ZipBytes:N0} bytes");
+        _report.Table("surface", "ML.NET surface: Transform + IDataView cursor vs raw Predict, same model and grid",
+            $"3×256 I-SIREN ({surface.Parameters:N0} parameters), {grid}×{grid} grid, medians over interleaved runs; the CPU-time ratio is the steadier " +
+            $"figure on a shared machine. Largest output difference between the paths: {surface.MaxDifference:G3}. Target: the surface costs ≤ 10%.",
+            ["rows", "raw rows/s", "Transform rows/s", "wall ratio", "CPU-time ratio", "model zip bytes"],
+            [[surface.Rows.ToString("N0"), (surface.Rows / surface.RawSeconds).ToString("N0"), (surface.Rows / surface.SurfaceSeconds).ToString("N0"),
+              surface.WallRatio.ToString("F3"), surface.CpuRatio.ToString("F3"), surface.ZipBytes.ToString("N0")]]);
     }
 }

@@ -47,6 +47,13 @@ public sealed class BenchCommandTests
             Assert.IsTrue(r.GetProperty("plainTrainMs").GetDouble() > 0 && r.GetProperty("iterativeTrainMs").GetDouble() > 0);
             Assert.IsTrue(r.GetProperty("gemmGflops").GetDouble() > 0);
         }
+        // The ML.NET surface row: the same model through Transform and raw Predict, same numbers, a real zip.
+        var surface = json.RootElement.GetProperty("surface").EnumerateArray().Single();
+        Assert.AreEqual(32 * 32, surface.GetProperty("rows").GetInt32());
+        Assert.IsTrue(surface.GetProperty("rawSeconds").GetDouble() > 0 && surface.GetProperty("surfaceSeconds").GetDouble() > 0);
+        Assert.IsLessThan(1e-4, surface.GetProperty("maxDifference").GetDouble());
+        Assert.IsGreaterThan(100_000L, surface.GetProperty("zipBytes").GetInt64(), "a 3×256 model's weights");
+        StringAssert.Contains(File.ReadAllText(h.PathOf("speed/results.md")), "ML.NET surface");
     }
 
     [TestMethod]
