@@ -23,6 +23,12 @@ internal static partial class NativeAllocator
     {
         if (Interlocked.Exchange(ref _configured, 1) == 1) return;
         string policy = Environment.GetEnvironmentVariable("IINR_ALLOCATOR") ?? "glibc-keep";
+        if (policy is not ("glibc-keep" or "thp" or "default"))
+        {
+            // Runs inside TorchRuntime's static constructor: a warning, not an exception that would break every later call.
+            Console.Error.WriteLine($"IINR: IINR_ALLOCATOR='{policy}' is not one of glibc-keep, thp, default; leaving glibc's allocator alone.");
+            policy = "default";
+        }
         Policy = policy;
         if (!OperatingSystem.IsLinux()) return;
         try

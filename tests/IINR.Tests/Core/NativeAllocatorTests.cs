@@ -28,6 +28,23 @@ public sealed class NativeAllocatorTests
         Assert.IsLessThan(150L << 20, after - before, $"RSS grew {(after - before) >> 20} MiB over 4 fits");
     }
 
+    [TestMethod]
+    public void AnUnknownPolicyIsNamedAndIgnored()
+    {
+        // The policy is read once per process, so this runs the CLI (next to the tests) in a process of its own.
+        string cli = Path.Combine(AppContext.BaseDirectory, "iinr.dll");
+        var start = new ProcessStartInfo("dotnet", [cli, "fit", "--input", "builtin:testscene:8", "--iterations", "2", "--hidden-layers", "1",
+            "--hidden-size", "8", "--threads", "1", "--device", "cpu", "--quiet"])
+        { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.Environment["IINR_ALLOCATOR"] = "jemalloc";
+        using var process = Process.Start(start)!;
+        string error = process.StandardError.ReadToEnd();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.AreEqual(0, process.ExitCode, error);
+        StringAssert.Contains(error, "IINR_ALLOCATOR='jemalloc' is not one of glibc-keep, thp, default");
+    }
+
     static long ResidentBytes()
     {
         using var p = Process.GetCurrentProcess();
