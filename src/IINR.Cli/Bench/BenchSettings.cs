@@ -39,7 +39,7 @@ public sealed record BenchSettings(
     public static readonly string[] AllSuites = ["fit", "sr", "denoise", "occupancy", "ablation", "steps", "speed"];
 
     /// <summary>The full preset: the scale of docs/RESULTS.md (two 128×128 images, 300 iterations, 3×128: about as many
-    /// weights as signal values, the regime of the paper's Kodak runs; about an hour on 2 CPU cores). docs/RESULTS.md explains
+    /// weights as signal values, the regime of the paper's Kodak runs; fit and sr took 48 min on 2 shared CPU cores, every suite about 1.5 h; docs/RESULTS.md runs the other suites at 64² with 3×64). docs/RESULTS.md explains
     /// why not 3×256 at this size: with several times more weights than values the plain backbone memorises the image.</summary>
     public static BenchSettings Full(IReadOnlyList<string> suites, string output) => new(suites, null, 2, 128, 300, 1, 3, 128, 48, [], [128, 256], 20, null, ComputeDevice.Auto, output);
 
