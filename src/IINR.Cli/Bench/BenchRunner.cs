@@ -17,8 +17,12 @@ namespace IINR.Cli.Bench;
 /// </summary>
 public sealed class BenchRunner
 {
-    static readonly BackboneKind[] AllBackbones = Enum.GetValues<BackboneKind>();
-    static readonly BackboneKind[] PaperBackbones = [BackboneKind.Siren, BackboneKind.Wire, BackboneKind.Gauss];
+    static readonly BackboneKind[] EveryBackbone = Enum.GetValues<BackboneKind>();
+    static readonly BackboneKind[] ThePapersBackbones = [BackboneKind.Siren, BackboneKind.Wire, BackboneKind.Gauss];
+
+    // --backbones narrows every suite that loops over backbones.
+    IEnumerable<BackboneKind> AllBackbones => _s.Backbones is { } chosen ? EveryBackbone.Where(chosen.Contains) : EveryBackbone;
+    IEnumerable<BackboneKind> PaperBackbones => _s.Backbones is { } chosen ? EveryBackbone.Where(chosen.Contains) : ThePapersBackbones;
 
     // The paper's Kodak fitting PSNR (plain, I-version), dB.
     static readonly Dictionary<BackboneKind, (double Plain, double Iterative)> PaperFit = new()

@@ -1,4 +1,5 @@
 using IINR.Trainers;
+using IINR.Trainers.Backbones;
 
 namespace IINR.Cli.Bench;
 
@@ -18,6 +19,8 @@ namespace IINR.Cli.Bench;
 /// <param name="Threads">libtorch threads (null: libtorch's default).</param>
 /// <param name="Device">Where to train.</param>
 /// <param name="OutputDirectory">Where results.md and results.json go.</param>
+/// <param name="Backbones">Backbones of the fit, sr, denoise and occupancy suites; null = every one (fit, sr) or the paper's three
+/// (denoise, occupancy).</param>
 public sealed record BenchSettings(
     IReadOnlyList<string> Suites,
     string? ImagesDirectory,
@@ -33,7 +36,8 @@ public sealed record BenchSettings(
     int SpeedIterations,
     int? Threads,
     ComputeDevice Device,
-    string OutputDirectory)
+    string OutputDirectory,
+    IReadOnlyList<BackboneKind>? Backbones = null)
 {
     /// <summary>Every suite, in the order <c>--suite all</c> runs them.</summary>
     public static readonly string[] AllSuites = ["fit", "sr", "denoise", "occupancy", "ablation", "steps", "speed"];

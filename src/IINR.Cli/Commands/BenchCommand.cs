@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using IINR.Cli.Bench;
 using IINR.Trainers;
+using IINR.Trainers.Backbones;
 
 namespace IINR.Cli.Commands;
 
@@ -21,6 +22,7 @@ internal sealed class BenchCommand
     readonly Option<int?> _imageCount = new Option<int?>("--image-count") { Description = "Generated images to use (the scene and up to 4 zoomed crops). Default: 2 (1 with --quick)." }.InRange(1, 5);
     readonly Option<int?> _size = new Option<int?>("--size") { Description = "Image side in pixels (a multiple of 4). Default: 128 (48 with --quick)." }.InRange(8, 4096);
     readonly Option<int?> _iterations = new Option<int?>("--iterations", "-n") { Description = "Training iterations of every fit. Default: 300 (60 with --quick)." }.InRange(1, 1_000_000);
+    readonly Option<string?> _backbones = new("--backbones") { Description = "Backbones of the fit, sr, denoise and occupancy suites, comma-separated (siren, wire, gauss, finer, fourier). Default: all five for fit and sr, the paper's three for denoise and occupancy." };
     readonly Option<int> _seeds = new Option<int>("--seeds") { Description = "Seeds per configuration in the fit suite (mean ± std and a paired sign test).", DefaultValueFactory = _ => 1 }.InRange(1, 100);
     readonly Option<int?> _hiddenLayers = new Option<int?>("--hidden-layers") { Description = "Backbone hidden layers. Default: 3 (2 with --quick)." }.InRange(0, 64);
     readonly Option<int?> _hiddenSize = new Option<int?>("--hidden-size") { Description = "Backbone width. Default: 128 (64 with --quick)." }.InRange(2, 65536);
@@ -38,11 +40,17 @@ internal sealed class BenchCommand
     {
         var c = new BenchCommand(ctx);
         var cmd = new Command("bench", "Reproduce the paper's comparisons at CPU scale (plain vs I-version at equal iterations and size) and measure speed; writes results.md and results.json.");
-        foreach (Option o in new Option[] { c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet })
+        foreach (Option o in new Option[] { c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet })
             cmd.Add(o);
         c._device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         cmd.SetAction(c.Run);
         return cmd;
+    }
+
+    static BackboneKind ParseBackboneName(string name)
+    {
+        try { return TrainingOptionSet.ParseBackbone(name); }
+        catch (UsageException) { throw new UsageException($"--backbones must list names among siren, wire, gauss, finer, fourier; got '{name}'."); }
     }
 
     int Run(ParseResult r)
@@ -65,7 +73,11 @@ internal sealed class BenchCommand
             SpeedSizes = ParseSizes(r.GetValue(_speedSizes)) ?? s.SpeedSizes,
             Threads = r.GetValue(_threads),
             Device = TrainingOptionSet.ParseDevice(r.GetValue(_device)!),
+            Backbones = r.GetValue(_backbones) is string b
+                ? b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseBackboneName).Distinct().ToArray()
+                : null,
         };
+        if (s.Backbones is { Count: 0 }) throw new UsageException("--backbones names no backbone.");
         if (s.Size % 4 != 0) throw new UsageException($"--size must be a multiple of 4 (super-resolution observes size/4); got {s.Size}.");
         foreach (var mesh in s.Meshes)
             if (!File.Exists(mesh)) throw new FileNotFoundException($"--mesh file '{mesh}' was not found.", mesh);

@@ -35,6 +35,19 @@ public sealed class BenchCommandTests
     }
 
     [TestMethod]
+    public void BackbonesNarrowTheSuites()
+    {
+        using var h = new CliHarness();
+        h.Run("bench", "--quick", "--size", "16", "--iterations", "3", "--resolution", "8", "--hidden-size", "8", "--seeds", "2",
+            "--backbones", "siren, finer", "--threads", "1", "--device", "cpu", "--out", h.PathOf("b"), "--suite", "fit,denoise", "--quiet").Succeeded();
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("b/results.json")));
+        var fit = json.RootElement.GetProperty("fit").EnumerateArray().Select(r => r.GetProperty("backbone").GetString()).ToArray();
+        CollectionAssert.AreEqual(new[] { "Siren", "Siren", "Finer", "Finer" }, fit, "two seeds of each chosen backbone, in the usual order");
+        var denoise = json.RootElement.GetProperty("denoise").EnumerateArray().Select(r => r.GetProperty("backbone").GetString()).Distinct().ToArray();
+        CollectionAssert.AreEqual(new[] { "Siren", "Finer" }, denoise);
+    }
+
+    [TestMethod]
     public void SpeedSuiteReportsBothModelsAndTheGemmReference()
     {
         using var h = new CliHarness();
@@ -64,6 +77,8 @@ public sealed class BenchCommandTests
         StringAssert.Contains(h.Run("bench", "--size", "30").FailedWithOneLine(ExitCodes.Usage).Error, "multiple of 4");
         StringAssert.Contains(h.Run("bench", "--images", h.PathOf("nowhere")).FailedWithOneLine(ExitCodes.Failure).Error, "nowhere");
         StringAssert.Contains(h.Run("bench", "--mesh", h.PathOf("none.obj")).FailedWithOneLine(ExitCodes.Failure).Error, "none.obj");
+        StringAssert.Contains(h.Run("bench", "--backbones", "siren,relu").FailedWithOneLine(ExitCodes.Usage).Error, "got 'relu'");
+        StringAssert.Contains(h.Run("bench", "--backbones", ",").FailedWithOneLine(ExitCodes.Usage).Error, "--backbones names no backbone");
     }
 
     [TestMethod]
