@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IINR.Signals;
 using IINR.Trainers;
+using IINR.Trainers.Benchmarks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.IINR;
@@ -64,8 +65,8 @@ public static class SurfaceBenchmark
         try
         {
             ml.Model.Save(transformer, transformer.GetInputSchema(), zip);
-            return new SurfaceResult(rows, Median(pairs.Select(p => p.Raw.Wall)), Median(pairs.Select(p => p.Surface.Wall)),
-                Median(pairs.Select(p => p.Surface.Wall / p.Raw.Wall)), Median(pairs.Select(p => p.Surface.Cpu / p.Raw.Cpu)),
+            return new SurfaceResult(rows, SpeedBenchmark.Median(pairs.Select(p => p.Raw.Wall)), SpeedBenchmark.Median(pairs.Select(p => p.Surface.Wall)),
+                SpeedBenchmark.Median(pairs.Select(p => p.Surface.Wall / p.Raw.Wall)), SpeedBenchmark.Median(pairs.Select(p => p.Surface.Cpu / p.Raw.Cpu)),
                 new FileInfo(zip).Length, transformer.BackboneParameterCount + transformer.HeadParameterCount, maxDifference);
         }
         finally
@@ -83,11 +84,5 @@ public static class SurfaceBenchmark
         double wall = clock.Elapsed.TotalSeconds;
         process.Refresh();
         return (wall, (process.TotalProcessorTime - cpu).TotalSeconds);
-    }
-
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

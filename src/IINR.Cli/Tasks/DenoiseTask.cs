@@ -55,20 +55,18 @@ public sealed record DenoiseOptions(InrOptions Model, int? Steps = null, double 
 /// <param name="HeldOutMse">Mean squared error of the prediction at the held-out pixels against their noisy values.</param>
 public readonly record struct StepScore(int Steps, double HeldOutMse);
 
-/// <summary>The outcome of <see cref="DenoiseTask"/>. Owns the model: dispose it.</summary>
-public sealed class DenoiseResult : IDisposable
+/// <summary>The outcome of <see cref="DenoiseTask"/>; <see cref="TaskResult.Model"/> is the model the output was rendered with. Owns the model: dispose it.</summary>
+public sealed class DenoiseResult : TaskResult
 {
     internal DenoiseResult(InrModel model, ImageFrame frame, SignalImage output, int steps, bool automatic, IReadOnlyList<StepScore> scores,
         int heldOutPixels, bool refitted, double? psnr, double? ssim, double? noisyPsnr, double? noisySsim, double trainSeconds,
         double inferSeconds, IReadOnlyList<CurvePoint> curve)
+        : base(model, trainSeconds, inferSeconds, curve)
     {
-        Model = model; Frame = frame; Output = output; Steps = steps; Automatic = automatic; StepScores = scores; HeldOutPixels = heldOutPixels;
-        Refitted = refitted; Psnr = psnr; Ssim = ssim; NoisyPsnr = noisyPsnr; NoisySsim = noisySsim; TrainSeconds = trainSeconds;
-        InferSeconds = inferSeconds; Curve = curve;
+        Frame = frame; Output = output; Steps = steps; Automatic = automatic; StepScores = scores; HeldOutPixels = heldOutPixels;
+        Refitted = refitted; Psnr = psnr; Ssim = ssim; NoisyPsnr = noisyPsnr; NoisySsim = noisySsim;
     }
 
-    /// <summary>The model the output was rendered with.</summary>
-    public InrModel Model { get; }
     /// <summary>The noisy image's frame.</summary>
     public ImageFrame Frame { get; }
     /// <summary>The denoised image (raw values).</summary>
@@ -91,19 +89,6 @@ public sealed class DenoiseResult : IDisposable
     public double? NoisyPsnr { get; }
     /// <summary>SSIM of the noisy input against the clean reference; null without one.</summary>
     public double? NoisySsim { get; }
-    /// <summary>Training iterations (per training run).</summary>
-    public int Iterations => Model.Options.Iterations;
-    /// <summary>Trainable parameters.</summary>
-    public long Parameters => ImageInr.ParameterCount(Model);
-    /// <summary>Wall time of all training runs and the step selection, in seconds.</summary>
-    public double TrainSeconds { get; }
-    /// <summary>Wall time of rendering the output, in seconds.</summary>
-    public double InferSeconds { get; }
-    /// <summary>Training PSNR (against the noisy pixels trained on) of the model used, against iteration.</summary>
-    public IReadOnlyList<CurvePoint> Curve { get; }
-
-    /// <summary>Frees the model.</summary>
-    public void Dispose() => Model.Dispose();
 }
 
 /// <summary>

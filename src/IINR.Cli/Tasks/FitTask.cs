@@ -10,17 +10,15 @@ namespace IINR.Cli.Tasks;
 public sealed record FitTaskOptions(InrOptions Model, string Label = "fit");
 
 /// <summary>The outcome of <see cref="FitTask"/>. Owns the fitted model: dispose it.</summary>
-public sealed class FitResult : IDisposable
+public sealed class FitResult : TaskResult
 {
     internal FitResult(InrModel model, ImageFrame frame, SignalImage reconstruction, double psnr, double ssim,
         double trainSeconds, double inferSeconds, IReadOnlyList<CurvePoint> curve)
+        : base(model, trainSeconds, inferSeconds, curve)
     {
-        Model = model; Frame = frame; Reconstruction = reconstruction; Psnr = psnr; Ssim = ssim;
-        TrainSeconds = trainSeconds; InferSeconds = inferSeconds; Curve = curve;
+        Frame = frame; Reconstruction = reconstruction; Psnr = psnr; Ssim = ssim;
     }
 
-    /// <summary>The fitted model.</summary>
-    public InrModel Model { get; }
     /// <summary>The frame the model was fitted in (for saving and rendering).</summary>
     public ImageFrame Frame { get; }
     /// <summary>The model rendered on the input grid with the trained number of steps (raw values).</summary>
@@ -29,19 +27,6 @@ public sealed class FitResult : IDisposable
     public double Psnr { get; }
     /// <summary>SSIM of the reconstruction (clamped to [0, 1]) against the input; NaN below 11×11 pixels.</summary>
     public double Ssim { get; }
-    /// <summary>Training iterations.</summary>
-    public int Iterations => Model.Options.Iterations;
-    /// <summary>Trainable parameters (backbone plus heads).</summary>
-    public long Parameters => ImageInr.ParameterCount(Model);
-    /// <summary>Wall time of training, in seconds (includes the periodic PSNR evaluations of the progress reports).</summary>
-    public double TrainSeconds { get; }
-    /// <summary>Wall time of rendering the reconstruction, in seconds.</summary>
-    public double InferSeconds { get; }
-    /// <summary>Training PSNR against iteration.</summary>
-    public IReadOnlyList<CurvePoint> Curve { get; }
-
-    /// <summary>Frees the model.</summary>
-    public void Dispose() => Model.Dispose();
 }
 
 /// <summary>Image fitting: fits an (iterative) INR to an image on its pixel grid and measures the reconstruction.</summary>

@@ -73,36 +73,22 @@ public sealed record OccupancyOptions(InrOptions Model)
     public const int DefaultBatchSize = 16384;
 }
 
-/// <summary>The outcome of <see cref="OccupancyTask"/>. Owns the model: dispose it.</summary>
-public sealed class OccupancyResult : IDisposable
+/// <summary>The outcome of <see cref="OccupancyTask"/> (the model takes coordinates in [-1, 1]³). Owns the model: dispose it.</summary>
+public sealed class OccupancyResult : TaskResult
 {
     internal OccupancyResult(InrModel model, float[] field, double iou, TriangleMesh mesh, double trainSeconds, double inferSeconds,
         IReadOnlyList<CurvePoint> curve)
+        : base(model, trainSeconds, inferSeconds, curve)
     {
-        Model = model; Field = field; IoU = iou; Mesh = mesh; TrainSeconds = trainSeconds; InferSeconds = inferSeconds; Curve = curve;
+        Field = field; IoU = iou; Mesh = mesh;
     }
 
-    /// <summary>The fitted model (coordinates in [-1, 1]³).</summary>
-    public InrModel Model { get; }
     /// <summary>The predicted occupancy at the voxel centres, index order.</summary>
     public float[] Field { get; }
     /// <summary>Intersection over union of the prediction thresholded at 0.5 with the target grid.</summary>
     public double IoU { get; }
     /// <summary>The 0.5 isosurface of the prediction (marching cubes), in the input's original coordinates.</summary>
     public TriangleMesh Mesh { get; }
-    /// <summary>Training iterations.</summary>
-    public int Iterations => Model.Options.Iterations;
-    /// <summary>Trainable parameters.</summary>
-    public long Parameters => ImageInr.ParameterCount(Model);
-    /// <summary>Training wall time in seconds.</summary>
-    public double TrainSeconds { get; }
-    /// <summary>Wall time of predicting the grid, in seconds.</summary>
-    public double InferSeconds { get; }
-    /// <summary>Training PSNR (on the batch grid, against the 0/1 occupancy) against iteration.</summary>
-    public IReadOnlyList<CurvePoint> Curve { get; }
-
-    /// <summary>Frees the model.</summary>
-    public void Dispose() => Model.Dispose();
 }
 
 /// <summary>

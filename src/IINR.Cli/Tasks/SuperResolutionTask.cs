@@ -29,17 +29,16 @@ public sealed record SuperResolutionOptions(InrOptions Model, double Scale = 4, 
 }
 
 /// <summary>The outcome of <see cref="SuperResolutionTask"/>. Owns the fitted model: dispose it.</summary>
-public sealed class SuperResolutionResult : IDisposable
+public sealed class SuperResolutionResult : TaskResult
 {
     internal SuperResolutionResult(InrModel model, ImageFrame frame, SignalImage output, SignalImage bicubic, double trainPsnr,
         double? psnr, double? ssim, double? bicubicPsnr, double? bicubicSsim, double trainSeconds, double inferSeconds, IReadOnlyList<CurvePoint> curve)
+        : base(model, trainSeconds, inferSeconds, curve)
     {
-        Model = model; Frame = frame; Output = output; Bicubic = bicubic; TrainPsnr = trainPsnr; Psnr = psnr; Ssim = ssim;
-        BicubicPsnr = bicubicPsnr; BicubicSsim = bicubicSsim; TrainSeconds = trainSeconds; InferSeconds = inferSeconds; Curve = curve;
+        Frame = frame; Output = output; Bicubic = bicubic; TrainPsnr = trainPsnr; Psnr = psnr; Ssim = ssim;
+        BicubicPsnr = bicubicPsnr; BicubicSsim = bicubicSsim;
     }
 
-    /// <summary>The fitted model (in the input image's frame).</summary>
-    public InrModel Model { get; }
     /// <summary>The input image's frame.</summary>
     public ImageFrame Frame { get; }
     /// <summary>The model rendered at the output size (raw values).</summary>
@@ -56,19 +55,6 @@ public sealed class SuperResolutionResult : IDisposable
     public double? BicubicPsnr { get; }
     /// <summary>SSIM of bicubic upsampling against the reference; null without a reference.</summary>
     public double? BicubicSsim { get; }
-    /// <summary>Training iterations.</summary>
-    public int Iterations => Model.Options.Iterations;
-    /// <summary>Trainable parameters.</summary>
-    public long Parameters => ImageInr.ParameterCount(Model);
-    /// <summary>Training wall time in seconds.</summary>
-    public double TrainSeconds { get; }
-    /// <summary>Wall time of rendering the output, in seconds.</summary>
-    public double InferSeconds { get; }
-    /// <summary>Training PSNR (through the forward model, against the input) against iteration.</summary>
-    public IReadOnlyList<CurvePoint> Curve { get; }
-
-    /// <summary>Frees the model.</summary>
-    public void Dispose() => Model.Dispose();
 }
 
 /// <summary>

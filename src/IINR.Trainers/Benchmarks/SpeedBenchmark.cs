@@ -120,9 +120,10 @@ public static class SpeedBenchmark
         if (record) into.Add(sw.Elapsed.TotalMilliseconds);
     }
 
-    static double Median(List<double> v)
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count); the benchmarks' summary statistic.</summary>
+    public static double Median(IEnumerable<double> values)
     {
-        var s = v.OrderBy(x => x).ToArray();
+        var s = values.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 }
