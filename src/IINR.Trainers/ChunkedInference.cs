@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace IINR.Trainers;
@@ -12,23 +13,61 @@ internal static class ChunkedInference
     /// on CPU (no page-fault storm), large enough for efficient GEMMs.</summary>
     public const int DefaultChunk = 8192;
 
-    /// <summary>Reconstructs rows [start, start+count) of <paramref name="x"/> (N×D) with start states
-    /// <paramref name="z"/> (N×C) into <paramref name="output"/> (N×C, same device).</summary>
-    public static void Run(IterativeInr net, Tensor x, Tensor z, int steps, Tensor output, int chunk = DefaultChunk)
+    /// <summary>Reconstructs every row of <paramref name="x"/> (N×D) with start states
+    /// <paramref name="z"/> (N×C) into <paramref name="output"/> (N×C, same device).
+    /// On the CPU the heads run in <see cref="CpuRefinementKernel"/> unless <paramref name="libTorchHeads"/>
+    /// asks for the libtorch path (the reference, and what CUDA always uses).</summary>
+    public static void Run(IterativeInr net, Tensor x, Tensor z, int steps, Tensor output, int chunk = DefaultChunk, bool libTorchHeads = false)
     {
         long n = x.shape[0];
         using var _ = no_grad();
+        var kernel = !libTorchHeads && IsCpuFloat(x) && IsCpuFloat(z) && IsCpuFloat(output) && output.is_contiguous()
+            ? CpuRefinementKernel.TryCreate(net) : null;
+        if (kernel is not null)
+        {
+            RunWithKernel(net, kernel, x, z, steps, output, chunk);
+            return;
+        }
         for (long s = 0; s < n; s += chunk)
         {
             using var scope = NewDisposeScope();
             long len = Math.Min(chunk, n - s);
             var xc = x.narrow(0, s, len);
-            var y = Chunk(net, xc, z.narrow(0, s, len), steps);
+            var y = net.IsIterative ? Chunk(net, xc, z.narrow(0, s, len), steps) : net.Backbone(xc);
             output.narrow(0, s, len).copy_(y);
         }
     }
 
-    /// <summary>Alg. 2 on one chunk (no gradient).</summary>
+    static bool IsCpuFloat(Tensor t) => t.device_type == TorchSharp.DeviceType.CPU && t.dtype == ScalarType.Float32;
+
+    // Rows per kernel call: the backbone fills their outputs chunk by chunk first, so libtorch's
+    // OpenMP threads and the kernel's threads take turns once per span, not once per chunk.
+    const int KernelSpan = 1 << 20;
+
+    static void RunWithKernel(IterativeInr net, CpuRefinementKernel kernel, Tensor x, Tensor z, int steps, Tensor output, int chunk)
+    {
+        long n = x.shape[0];
+        int c = net.Channels, d = net.InputDims, threads = TorchRuntime.Threads;
+        using var xc = x.contiguous();
+        using var zc = z.contiguous();
+        using var b = empty([Math.Min(n, KernelSpan), c], ScalarType.Float32);
+        for (long s0 = 0; s0 < n; s0 += KernelSpan)
+        {
+            int span = (int)Math.Min(KernelSpan, n - s0);
+            for (int s = 0; s < span; s += chunk)
+            {
+                using var scope = NewDisposeScope();
+                int len = Math.Min(chunk, span - s);
+                b.narrow(0, s, len).copy_(net.Backbone(xc.narrow(0, s0 + s, len)));
+            }
+            kernel.Run(Floats(b)[..(span * c)], Floats(xc).Slice((int)(s0 * d), span * d), Floats(zc).Slice((int)(s0 * c), span * c),
+                span, steps, Floats(output).Slice((int)(s0 * c), span * c), threads);
+        }
+    }
+
+    static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+
+    /// <summary>Alg. 2 for one chunk through libtorch.</summary>
     public static Tensor Chunk(IterativeInr net, Tensor x, Tensor z, int steps)
     {
         var b = net.Backbone(x);

@@ -27,6 +27,10 @@ public sealed class FeedbackNet : nn.Module
     /// <summary>Multiply-adds per coordinate of one evaluation.</summary>
     public long MultiplyAdds => mlp.MultiplyAdds;
 
+    internal SmallMlp Mlp => mlp;
+
+    internal TimeEmbedding Embedding => _embedding;
+
     /// <summary>Number of features t is embedded into.</summary>
     public static int TimeFeatures(TimeEmbedding embedding) => embedding == TimeEmbedding.Fourier ? 9 : 1;
 

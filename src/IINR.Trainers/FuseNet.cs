@@ -24,6 +24,8 @@ public sealed class FuseNet : nn.Module
     /// <summary>Multiply-adds per coordinate of one evaluation.</summary>
     public long MultiplyAdds => mlp.MultiplyAdds;
 
+    internal SmallMlp Mlp => mlp;
+
     /// <summary>Training form: f (N×F), b (N×C).</summary>
     public Tensor forward(Tensor f, Tensor b)
     {

@@ -52,7 +52,11 @@ public sealed class InrModel : IDisposable
     }
 
     /// <summary>Evaluates the model at <paramref name="coordinates"/> (N×D) into <paramref name="destination"/> (N×C).</summary>
-    public void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps = null)
+    public void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps = null) =>
+        Predict(coordinates, destination, steps, libTorchHeads: false);
+
+    // libTorchHeads: run the heads through libtorch on the CPU too (the reference path; benchmarks compare).
+    internal void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps, bool libTorchHeads)
     {
         int s = steps ?? Options.Steps;
         if (s < 1 || s > 1000) throw new ArgumentOutOfRangeException(nameof(steps), s, "Inference steps must be between 1 and 1000.");
@@ -63,16 +67,17 @@ public sealed class InrModel : IDisposable
             throw new ArgumentException($"The destination holds {destination.Length} values; {n} rows × {Channels} channels need {(long)n * Channels}.", nameof(destination));
         TrainingSet.CheckFinite(coordinates, InputDims, nameof(coordinates));
         if (n == 0) return;
-        var z = CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.Seed, Options.NoiseDistribution);
+        // The plain backbone has no start state: it pays for no noise.
+        var z = _network.IsIterative ? CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.Seed, Options.NoiseDistribution) : null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = TensorIO.FromSpan(coordinates, n, InputDims, Device);
-            var zt = TensorIO.FromSpan(z, n, Channels, Device);
+            var zt = z is null ? torch.empty([0, Channels], ScalarType.Float32, Device) : TensorIO.FromSpan(z, n, Channels, Device);
             var y = torch.empty([n, Channels], ScalarType.Float32, Device);
-            ChunkedInference.Run(_network, x, zt, s, y);
+            ChunkedInference.Run(_network, x, zt, s, y, libTorchHeads: libTorchHeads);
             TensorIO.ToSpan(y, destination);
         }
     }

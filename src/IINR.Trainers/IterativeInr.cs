@@ -84,6 +84,10 @@ public sealed class IterativeInr : nn.Module
         return groups.Select(kv => (kv.Key.Scale, kv.Key.Head, kv.Value));
     }
 
+    internal FeedbackNet? Feedback => feedback;
+
+    internal FuseNet? Fuse => fuse;
+
     /// <summary>b = Backbone(x).</summary>
     public Tensor Backbone(Tensor x) => backbone.forward(x);
 

@@ -29,6 +29,9 @@ internal sealed class SmallMlp : nn.Module<Tensor, Tensor>
 
     public DenseLayer First => layers[0];
 
+    /// <summary>The layers in order; ReLU between them, none after the last.</summary>
+    public IReadOnlyList<DenseLayer> Layers => [.. layers];
+
     public long MultiplyAdds { get; }
 
     public override Tensor forward(Tensor x) => FromFirstPreActivation(layers[0].forward(x));

@@ -15,10 +15,16 @@ namespace IINR.Trainers.Benchmarks;
 /// <param name="IterativeTrainGflops">Achieved GFLOP/s of iterative training.</param>
 /// <param name="PlainInferGflops">Achieved GFLOP/s of plain inference.</param>
 /// <param name="IterativeInferGflops">Achieved GFLOP/s of iterative inference.</param>
+/// <param name="LibTorchHeadsInferMs">Median ms per full-grid inference of the iterative model with its
+/// heads run through libtorch (the path CUDA uses; on the CPU the default is the managed kernel).</param>
 public sealed record SpeedResult(int Size, int Threads,
     double PlainTrainMs, double IterativeTrainMs, double PlainInferMs, double IterativeInferMs,
-    double PlainTrainGflops, double IterativeTrainGflops, double PlainInferGflops, double IterativeInferGflops)
+    double PlainTrainGflops, double IterativeTrainGflops, double PlainInferGflops, double IterativeInferGflops,
+    double LibTorchHeadsInferMs)
 {
+    /// <summary>Inference time overhead of the iterative model with libtorch heads, in percent.</summary>
+    public double LibTorchHeadsInferOverheadPercent => 100 * (LibTorchHeadsInferMs / PlainInferMs - 1);
+
     /// <summary>Training time overhead of the iterative model, in percent.</summary>
     public double TrainOverheadPercent => 100 * (IterativeTrainMs / PlainTrainMs - 1);
 
@@ -52,7 +58,7 @@ public static class SpeedBenchmark
     }
 
     /// <summary>Times plain vs iterative on a Size×Size RGB signal with the given options (Iterative is set per side).</summary>
-    public static SpeedResult Run(int size, InrOptions options, int iterations = 20, int warmup = 3, int inferRepeats = 5)
+    public static SpeedResult Run(int size, InrOptions options, int iterations = 20, int warmup = 3, int inferRepeats = 9)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
@@ -90,15 +96,17 @@ public static class SpeedBenchmark
 
         var ip = new List<double>();
         var ii = new List<double>();
+        var il = new List<double>();
         using (var mp = new InrModel(plain, device))
         using (var mi = new InrModel(iter, device))
         {
             var output = new float[size * size * 3];
-            mp.Predict(coords, output); mi.Predict(coords, output); // warm-up
+            mp.Predict(coords, output); mi.Predict(coords, output); mi.Predict(coords, output, null, libTorchHeads: true); // warm-up
             for (int r = 0; r < inferRepeats; r++)
             {
                 var sw = Stopwatch.StartNew(); mp.Predict(coords, output); ip.Add(sw.Elapsed.TotalMilliseconds);
                 sw.Restart(); mi.Predict(coords, output); ii.Add(sw.Elapsed.TotalMilliseconds);
+                sw.Restart(); mi.Predict(coords, output, null, libTorchHeads: true); il.Add(sw.Elapsed.TotalMilliseconds);
             }
             GC.KeepAlive(mp); GC.KeepAlive(mi);
         }
@@ -109,7 +117,7 @@ public static class SpeedBenchmark
         double inferFlopsPlain = 2.0 * n * backbone, inferFlopsIter = 2.0 * n * (backbone + options.Steps * heads);
         double mtp = Median(tp), mti = Median(ti), mip = Median(ip), mii = Median(ii);
         return new SpeedResult(size, TorchRuntime.Threads, mtp, mti, mip, mii,
-            trainFlopsPlain / mtp / 1e6, trainFlopsIter / mti / 1e6, inferFlopsPlain / mip / 1e6, inferFlopsIter / mii / 1e6);
+            trainFlopsPlain / mtp / 1e6, trainFlopsIter / mti / 1e6, inferFlopsPlain / mip / 1e6, inferFlopsIter / mii / 1e6, Median(il));
     }
 
     static void Time(TrainingSession s, int it, List<double> into, bool record, Device device)
