@@ -12,7 +12,7 @@ namespace IINR.Trainers;
 /// <remarks>
 /// Why: on a CPU the heads are a chain of skinny GEMMs (K or N of 3) that MKL runs at a few
 /// GFLOP/s, plus an activation pass over an N×100 tensor per layer; through libtorch they cost
-/// 12–16% of a 3×256 SIREN's inference for about 1% of its multiply-adds. Per row the heads are
+/// 8–15% of a 3×256 SIREN's inference for about 1% of its multiply-adds. Per row the heads are
 /// ~1,200 multiply-adds whose activations fit in registers, so evaluating them row by row
 /// removes every intermediate tensor. The weights are a snapshot taken at construction; the
 /// libtorch path (<see cref="IterativeInr.Predict(IterativeInr.Refinement, Tensor, double)"/>)
