@@ -44,8 +44,6 @@ internal sealed class AdamOptimizer : IDisposable
     /// <summary>Sets group <paramref name="index"/>'s learning rate.</summary>
     public void SetLearningRate(int index, double lr) => _groups[index].LearningRate = lr;
 
-    public int GroupCount => _groups.Count;
-
     /// <summary>One update from the accumulated gradients; then zeroes them.</summary>
     public void Step()
     {

@@ -14,16 +14,15 @@ internal static class ChunkedInference
     public const int DefaultChunk = 8192;
 
     /// <summary>Reconstructs every row of <paramref name="x"/> (N×D) with start states
-    /// <paramref name="z"/> (N×C) into <paramref name="output"/> (N×C, same device).
+    /// <paramref name="z"/> (N×C; null for a plain network) into <paramref name="output"/> (N×C, same device).
     /// On the CPU the heads run in <see cref="CpuRefinementKernel"/> unless <paramref name="libTorchHeads"/>
     /// asks for the libtorch path (the reference, and what CUDA always uses).</summary>
-    public static void Run(IterativeInr net, Tensor x, Tensor z, int steps, Tensor output, int chunk = DefaultChunk, bool libTorchHeads = false)
+    public static void Run(IterativeInr net, Tensor x, Tensor? z, int steps, Tensor output, int chunk = DefaultChunk, bool libTorchHeads = false)
     {
         long n = x.shape[0];
         using var _ = no_grad();
-        var kernel = !libTorchHeads && IsCpuFloat(x) && IsCpuFloat(z) && IsCpuFloat(output) && output.is_contiguous()
-            ? CpuRefinementKernel.TryCreate(net) : null;
-        if (kernel is not null)
+        if (z is not null && !libTorchHeads && IsCpuFloat(x) && IsCpuFloat(z) && IsCpuFloat(output) && output.is_contiguous()
+            && CpuRefinementKernel.TryCreate(net) is { } kernel)
         {
             RunWithKernel(net, kernel, x, z, steps, output, chunk);
             return;
@@ -33,7 +32,7 @@ internal static class ChunkedInference
             using var scope = NewDisposeScope();
             long len = Math.Min(chunk, n - s);
             var xc = x.narrow(0, s, len);
-            var y = net.IsIterative ? Chunk(net, xc, z.narrow(0, s, len), steps) : net.Backbone(xc);
+            var y = Chunk(net, xc, z?.narrow(0, s, len), steps);
             output.narrow(0, s, len).copy_(y);
         }
     }
@@ -68,10 +67,11 @@ internal static class ChunkedInference
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
     /// <summary>Alg. 2 for one chunk through libtorch.</summary>
-    public static Tensor Chunk(IterativeInr net, Tensor x, Tensor z, int steps)
+    public static Tensor Chunk(IterativeInr net, Tensor x, Tensor? z, int steps)
     {
         var b = net.Backbone(x);
         if (!net.IsIterative) return b;
+        ArgumentNullException.ThrowIfNull(z);
         var r = net.Prepare(b, x);
         return IterativeSampler.Run(z, steps, (g, t) => net.Predict(r, g, t));
     }

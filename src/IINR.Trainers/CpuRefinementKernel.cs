@@ -77,13 +77,17 @@ internal sealed class CpuRefinementKernel
         {
             nint ab = (nint)pb, ax = (nint)px, az = (nint)pz, ao = (nint)po;
             int blocks = (rows + RowsPerBlock - 1) / RowsPerBlock;
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, blk =>
-            {
-                var s = new Scratch(_scratch, c, d);
-                int end = Math.Min(rows, (blk + 1) * RowsPerBlock);
-                for (int r = blk * RowsPerBlock; r < end; r += Lanes)
-                    Lanes_(r, Math.Min(Lanes, end - r), (float*)ab, (float*)ax, (float*)az, (float*)ao, steps, timeBias, s);
-            });
+            // One Scratch per worker thread, reused across its blocks.
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+                () => new Scratch(_scratch, c, d),
+                (blk, _, s) =>
+                {
+                    int end = Math.Min(rows, (blk + 1) * RowsPerBlock);
+                    for (int r = blk * RowsPerBlock; r < end; r += Lanes)
+                        Lanes_(r, Math.Min(Lanes, end - r), (float*)ab, (float*)ax, (float*)az, (float*)ao, steps, timeBias, s);
+                    return s;
+                },
+                _ => { });
         }
     }
 
@@ -130,7 +134,7 @@ internal sealed class CpuRefinementKernel
                 gate = Rest(_fuse, s);
             }
 
-        double ratio = 1.0 / (steps - k);
+            double ratio = 1.0 / (steps - k);
             var take = new Vector<float>((float)ratio);
             var keep = new Vector<float>((float)(1 - ratio));
             bool last = k == steps - 1;

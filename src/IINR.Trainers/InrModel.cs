@@ -75,7 +75,7 @@ public sealed class InrModel : IDisposable
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = TensorIO.FromSpan(coordinates, n, InputDims, Device);
-            var zt = z is null ? torch.empty([0, Channels], ScalarType.Float32, Device) : TensorIO.FromSpan(z, n, Channels, Device);
+            var zt = z is null ? null : TensorIO.FromSpan(z, n, Channels, Device);
             var y = torch.empty([n, Channels], ScalarType.Float32, Device);
             ChunkedInference.Run(_network, x, zt, s, y, libTorchHeads: libTorchHeads);
             TensorIO.ToSpan(y, destination);

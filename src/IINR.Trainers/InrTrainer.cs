@@ -45,14 +45,29 @@ public static class InrTrainer
         if (options.Threads is int threads) TorchRuntime.Threads = threads;
         var device = TorchRuntime.Resolve(options.Device);
 
+        var network = CreateNetwork(options, data.Dims, c, device);
+        try
+        {
+            Train(network, data, options, measurement, device, progress, cancellationToken);
+            return new InrModel(network, device);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A freshly initialised network from <paramref name="options"/>' seed, on <paramref name="device"/>.</summary>
+    internal static IterativeInr CreateNetwork(InrOptions options, int dims, int channels, Device device)
+    {
         IterativeInr network;
         using (var init = new Generator((ulong)(uint)options.Seed))
-            network = new IterativeInr(options, data.Dims, c, init);
+            network = new IterativeInr(options, dims, channels, init);
         try
         {
             if (device.type != DeviceType.CPU) network.to(device);
-            Train(network, data, options, measurement, device, progress, cancellationToken);
-            return new InrModel(network, device);
+            return network;
         }
         catch
         {

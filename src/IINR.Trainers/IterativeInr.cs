@@ -58,7 +58,6 @@ public sealed class IterativeInr : nn.Module
     /// <summary>Multiply-adds per coordinate of one refinement step.</summary>
     public long HeadMultiplyAdds => (feedback?.MultiplyAdds ?? 0) + (fuse?.MultiplyAdds ?? 0);
 
-    /// <summary>Trainable parameters grouped by their layers' learning-rate scale (see <see cref="DenseLayer"/>).</summary>
     /// <summary>Trainable parameters grouped by learning-rate scale (see <see cref="DenseLayer"/>) and by
     /// whether they belong to the heads (FeedbackNet, FuseNet), which may have their own learning rate.</summary>
     internal IEnumerable<(float Scale, bool Head, List<TorchSharp.Modules.Parameter> Parameters)> ParameterGroups()

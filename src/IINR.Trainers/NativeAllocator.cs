@@ -12,17 +12,17 @@ namespace IINR.Trainers;
 internal static partial class NativeAllocator
 {
     const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
-    static int _configured;
+    const string DefaultPolicy = "glibc-keep";
 
     /// <summary>The policy in effect: "glibc-keep" (default: keep freed blocks for reuse), "thp"
     /// (libtorch's transparent-huge-page allocation), or "default" (leave glibc alone). Overridden by
     /// the environment variable IINR_ALLOCATOR.</summary>
-    public static string Policy { get; private set; } = "glibc-keep";
+    public static string Policy { get; private set; } = DefaultPolicy;
 
+    /// <summary>Applies the policy; called once, from <see cref="TorchRuntime"/>'s static constructor.</summary>
     public static void Configure()
     {
-        if (Interlocked.Exchange(ref _configured, 1) == 1) return;
-        string policy = Environment.GetEnvironmentVariable("IINR_ALLOCATOR") ?? "glibc-keep";
+        string policy = Environment.GetEnvironmentVariable("IINR_ALLOCATOR") ?? DefaultPolicy;
         if (policy is not ("glibc-keep" or "thp" or "default"))
         {
             // Runs inside TorchRuntime's static constructor: a warning, not an exception that would break every later call.

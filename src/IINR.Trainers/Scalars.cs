@@ -14,5 +14,4 @@ internal static class Scalars
 {
     public static readonly Scalar One = 1.0f.ToScalar();
     public static readonly Scalar Two = 2.0f.ToScalar();
-    public static readonly Scalar MinusOne = (-1.0f).ToScalar();
 }

@@ -74,11 +74,8 @@ public static class SpeedBenchmark
 
         var plainOptions = options with { Iterative = false };
         var iterOptions = options with { Iterative = true };
-        using var gp = new Generator((ulong)(uint)options.Seed);
-        using var gi = new Generator((ulong)(uint)options.Seed);
-        using var plain = new IterativeInr(plainOptions, 2, 3, gp);
-        using var iter = new IterativeInr(iterOptions, 2, 3, gi);
-        if (device.type != DeviceType.CPU) { plain.to(device); iter.to(device); }
+        using var plain = InrTrainer.CreateNetwork(plainOptions, 2, 3, device);
+        using var iter = InrTrainer.CreateNetwork(iterOptions, 2, 3, device);
 
         var tp = new List<double>();
         var ti = new List<double>();
@@ -108,7 +105,6 @@ public static class SpeedBenchmark
                 sw.Restart(); mi.Predict(coords, output); ii.Add(sw.Elapsed.TotalMilliseconds);
                 sw.Restart(); mi.Predict(coords, output, null, libTorchHeads: true); il.Add(sw.Elapsed.TotalMilliseconds);
             }
-            GC.KeepAlive(mp); GC.KeepAlive(mi);
         }
 
         long n = (long)size * size;
