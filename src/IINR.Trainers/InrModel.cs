@@ -59,7 +59,7 @@ public sealed class InrModel : IDisposable
     internal void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps, bool libTorchHeads)
     {
         int s = steps ?? Options.Steps;
-        if (s < 1 || s > 1000) throw new ArgumentOutOfRangeException(nameof(steps), s, "Inference steps must be between 1 and 1000.");
+        if (s < 1 || s > InrOptions.MaxSteps) throw new ArgumentOutOfRangeException(nameof(steps), s, $"Inference steps must be between 1 and {InrOptions.MaxSteps}.");
         if (coordinates.Length % InputDims != 0)
             throw new ArgumentException($"The coordinates hold {coordinates.Length} values, not a multiple of D = {InputDims}.", nameof(coordinates));
         int n = coordinates.Length / InputDims;

@@ -79,8 +79,11 @@ public sealed record InrOptions
     /// <summary>ε, the scale of the extra noise ε·t·n in the training state. Default 0.1 (the paper).</summary>
     public double StateNoise { get; init; } = 0.1;
 
-    /// <summary>Inference steps of Alg. 2. Default 2 (the paper).</summary>
+    /// <summary>Inference steps of Alg. 2. Default 2 (the paper); 1 to <see cref="MaxSteps"/>.</summary>
     public int Steps { get; init; } = 2;
+
+    /// <summary>The most inference steps any call accepts.</summary>
+    public const int MaxSteps = 1000;
 
     // ---- training ----
 
@@ -165,7 +168,7 @@ public sealed record InrOptions
         CheckRange(FeedbackLayers, 1, 64, nameof(FeedbackLayers));
         CheckRange(FuseHiddenSize, 1, 65536, nameof(FuseHiddenSize));
         CheckRange(FuseLayers, 1, 64, nameof(FuseLayers));
-        CheckRange(Steps, 1, 1000, nameof(Steps));
+        CheckRange(Steps, 1, MaxSteps, nameof(Steps));
         CheckRange(Iterations, 1, 100_000_000, nameof(Iterations));
         CheckRange(MaxFullBatch, 1, int.MaxValue, nameof(MaxFullBatch));
         CheckRange(ChunkSize, 1, int.MaxValue, nameof(ChunkSize));

@@ -98,19 +98,8 @@ public static class IINRDataLoaders
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(volume);
         CheckNames(coordinatesColumnName, signalColumnName);
-        int nx = volume.SizeX, ny = volume.SizeY, nz = volume.SizeZ;
-        var coordinates = new float[checked(volume.Occupied.Length * 3)];
-        for (int z = 0; z < nz; z++)
-            for (int y = 0; y < ny; y++)
-                for (int x = 0; x < nx; x++)
-                {
-                    int i = VoxelGrid.Index(x, y, z, nx, ny) * 3;
-                    coordinates[i] = VoxelGrid.Center(x, nx);
-                    coordinates[i + 1] = VoxelGrid.Center(y, ny);
-                    coordinates[i + 2] = VoxelGrid.Center(z, nz);
-                }
         return new ArrayDataView(
-            new ArrayDataView.Column(coordinatesColumnName, 3, coordinates),
+            new ArrayDataView.Column(coordinatesColumnName, 3, VoxelGrid.Coordinates(volume.SizeX, volume.SizeY, volume.SizeZ)),
             new ArrayDataView.Column(signalColumnName, 1, volume.ToFloatArray()));
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using IINR.Signals;
 using IINR.Trainers;
 using Microsoft.ML.Data;
 using Microsoft.ML.IINR.Internal;
@@ -92,11 +91,15 @@ public sealed class IINREstimator : IEstimator<IINRTransformer>
 
         var core = o.ToCoreOptions();
         var model = InrTrainer.Fit(set, core, op, o.Progress, o.CancellationToken);
-        // Where a saved copy loads: the CPU if this one runs there, else a GPU when there is one.
-        var loadDevice = core.Device == ComputeDevice.Cpu || (core.Device == ComputeDevice.Auto && !TorchRuntime.CudaAvailable)
-            ? ComputeDevice.Cpu : ComputeDevice.Auto;
-        return new IINRTransformer(new SharedModel(model), o.CoordinatesColumnName, o.SignalColumnName, o.OutputColumnName,
-            core.Steps, frame, loadDevice);
+        try
+        {
+            return IINRTransformer.FromModel(model, frame, core.Steps, o.CoordinatesColumnName, o.SignalColumnName, o.OutputColumnName);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The image frame from the annotations (signal column first), checked against the columns' sizes; null if there are none.</summary>

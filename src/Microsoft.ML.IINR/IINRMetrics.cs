@@ -80,11 +80,8 @@ public sealed class IINRMetrics
             throw new InvalidOperationException("The data view has no rows to evaluate.");
 
         var size = IINRAnnotations.ReadImageSize(signal.Column) ?? IINRAnnotations.ReadImageSize(reconstruction.Column);
-        if (size is { } s && (long)s.Width * s.Height == rows)
-            return FromImages(new SignalImage(s.Width, s.Height, c, values[0]), new SignalImage(s.Width, s.Height, c, values[1]));
-        // Not an image: the same MSE/PSNR on the rows as a 1-pixel-high strip.
-        var a = new SignalImage(rows, 1, c, values[0]);
-        var b = new SignalImage(rows, 1, c, values[1]);
-        return new IINRMetrics(ImageMetrics.Mse(a, b), ImageMetrics.Psnr(a, b), null, rows);
+        // Not an image: the rows as a 1-pixel-high strip, too low for an SSIM window.
+        var (w, h) = size is { } s && (long)s.Width * s.Height == rows ? (s.Width, s.Height) : (rows, 1);
+        return FromImages(new SignalImage(w, h, c, values[0]), new SignalImage(w, h, c, values[1]));
     }
 }

@@ -112,15 +112,14 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
         if (coordinatesColumnName == signalColumnName)
             throw new ArgumentException($"The coordinates and signal columns are both named '{signalColumnName}'; they must differ.", nameof(signalColumnName));
         int k = steps ?? model.Options.Steps;
-        if (k is < 1 or > 1000)
-            throw new ArgumentOutOfRangeException(nameof(steps), k, $"Inference steps must be between 1 and 1000; got {k}.");
+        CheckSteps(k);
         if (image is { } f)
         {
             if (model.InputDims != 2 || model.Channels != f.Channels)
                 throw new ArgumentException(
                     $"The model maps {model.InputDims}-D coordinates to {model.Channels} channels, but an image frame of {f.Channels} channels needs 2-D coordinates and {f.Channels} channels.",
                     nameof(image));
-            if (f.Width < 1 || f.Height < 1 || !(f.ExtentX > 0) || !(f.ExtentY > 0) || !double.IsFinite(f.ExtentX) || !double.IsFinite(f.ExtentY))
+            if (!f.HasValidGeometry)
                 throw new ArgumentException($"The image frame ({f.Width}×{f.Height}, extents {f.ExtentX}, {f.ExtentY}) is invalid: sizes must be ≥ 1 and extents finite and > 0.", nameof(image));
         }
         var loadDevice = model.Device.type == TorchSharp.DeviceType.CPU ? ComputeDevice.Cpu : ComputeDevice.Auto;
@@ -193,8 +192,7 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <param name="steps">Inference steps, 1 to 1000.</param>
     public IINRTransformer WithSteps(int steps)
     {
-        if (steps is < 1 or > 1000)
-            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Inference steps must be between 1 and 1000; got {steps}.");
+        CheckSteps(steps);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _shared.AddReference();
         return new IINRTransformer(_shared, CoordinatesColumnName, SignalColumnName, OutputColumnName, steps, Image, _loadDevice);
@@ -284,10 +282,10 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
         ArgumentNullException.ThrowIfNull(inputSchema);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         int d = CoordinateDimension, c = Channels;
-        ColumnRequirements.SingleVector(inputSchema, CoordinatesColumnName, d, d, $"the model was fitted to {d}-D coordinates");
+        var (coordinates, _) = ColumnRequirements.SingleVector(inputSchema, CoordinatesColumnName, d, d, $"the model was fitted to {d}-D coordinates");
         if (inputSchema.GetColumnOrNull(SignalColumnName) is not null)
             ColumnRequirements.SingleVector(inputSchema, SignalColumnName, c, c, $"the model was fitted to a signal of {c} channels");
-        return new VectorColumnMapper(inputSchema, CoordinatesColumnName, OutputColumnName, _ => c, Map);
+        return new VectorColumnMapper(inputSchema, coordinates, d, OutputColumnName, c, Map);
     }
 
     private void Map(ReadOnlySpan<float> coordinates, Span<float> output, long firstRow)
@@ -329,14 +327,20 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
         }
     }
 
+    private static void CheckSteps(int steps)
+    {
+        if (steps is < 1 or > InrOptions.MaxSteps)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"Inference steps must be between 1 and {InrOptions.MaxSteps}; got {steps}.");
+    }
+
     // Found by ComponentCatalog through the LoadableClass attribute above and called by reflection.
     private static IINRTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         var saved = ModelPersistence.Load(ctx, Format);
-        string where = ModelPersistence.EntryPath(ctx.Directory, "Model.key");
+        string where = ModelPersistence.KeyEntry(ctx);
         string payloadEntry = ModelPersistence.EntryPath(ctx.Directory, ModelPersistence.PayloadEntryName);
         if (saved.ColumnNames.Count != 3)
-            throw Damaged(where, $"it names {saved.ColumnNames.Count} columns, not 3");
+            throw ModelPersistence.Damaged(Format, where, $"it names {saved.ColumnNames.Count} columns, not 3");
 
         int dims, channels, steps, device;
         ImageFrame? frame = null;
@@ -351,17 +355,17 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
             {
                 int width = r.ReadInt32(), height = r.ReadInt32(), imageChannels = r.ReadInt32();
                 double ex = r.ReadDouble(), ey = r.ReadDouble();
-                if (width < 1 || height < 1 || imageChannels != channels || !(ex > 0) || !(ey > 0) || !double.IsFinite(ex) || !double.IsFinite(ey))
-                    throw Damaged(where, $"its image frame ({width}×{height}×{imageChannels}, extents {ex}, {ey}) is invalid");
                 frame = new ImageFrame(width, height, imageChannels, ex, ey);
+                if (!frame.HasValidGeometry || imageChannels != channels)
+                    throw ModelPersistence.Damaged(Format, where, $"its image frame ({width}×{height}×{imageChannels}, extents {ex}, {ey}) is invalid");
             }
         }
         catch (EndOfStreamException)
         {
-            throw Damaged(where, "it ends before the transformer's settings");
+            throw ModelPersistence.Damaged(Format, where, "it ends before the transformer's settings");
         }
-        if (steps is < 1 or > 1000 || !Enum.IsDefined((ComputeDevice)device))
-            throw Damaged(where, $"its settings are invalid (steps {steps}, device {device})");
+        if (steps is < 1 or > InrOptions.MaxSteps || !Enum.IsDefined((ComputeDevice)device))
+            throw ModelPersistence.Damaged(Format, where, $"its settings are invalid (steps {steps}, device {device})");
 
         InrModel model;
         try
@@ -375,12 +379,9 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
         if (model.InputDims != dims || model.Channels != channels)
         {
             model.Dispose();
-            throw Damaged(where, $"it declares D = {dims}, C = {channels} but its checkpoint holds D = {model.InputDims}, C = {model.Channels}");
+            throw ModelPersistence.Damaged(Format, where, $"it declares D = {dims}, C = {channels} but its checkpoint holds D = {model.InputDims}, C = {model.Channels}");
         }
         return new IINRTransformer(new SharedModel(model), saved.ColumnNames[0], saved.ColumnNames[1], saved.ColumnNames[2],
             steps, frame, (ComputeDevice)device);
     }
-
-    private static IINRModelFormatException Damaged(string where, string what) =>
-        new($"The {Format.DisplayName} entry '{where}' in the model zip is damaged: {what}.");
 }

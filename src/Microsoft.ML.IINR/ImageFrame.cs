@@ -14,6 +14,10 @@ namespace Microsoft.ML.IINR;
 /// <param name="ExtentY">Half-height of the frame in coordinate units.</param>
 public sealed record ImageFrame(int Width, int Height, int Channels, double ExtentX, double ExtentY)
 {
+    /// <summary>Sizes ≥ 1 and extents finite and &gt; 0 (what a frame read from elsewhere must be checked for).</summary>
+    internal bool HasValidGeometry =>
+        Width >= 1 && Height >= 1 && ExtentX > 0 && ExtentY > 0 && double.IsFinite(ExtentX) && double.IsFinite(ExtentY);
+
     /// <summary>The frame of a W×H image as <see cref="PixelGrid"/> maps it (the longer side spans [−1, 1]).</summary>
     /// <param name="width">Width in pixels.</param>
     /// <param name="height">Height in pixels.</param>

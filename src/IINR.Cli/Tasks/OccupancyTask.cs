@@ -49,19 +49,7 @@ public sealed class OccupancyTarget
     }
 
     /// <summary>Voxel-centre coordinates (x, y, z) in index order.</summary>
-    public float[] Coordinates()
-    {
-        int sx = Volume.SizeX, sy = Volume.SizeY, sz = Volume.SizeZ;
-        var c = new float[checked(sx * sy * sz * 3)];
-        for (int z = 0; z < sz; z++)
-            for (int y = 0; y < sy; y++)
-                for (int x = 0; x < sx; x++)
-                {
-                    int i = VoxelGrid.Index(x, y, z, sx, sy) * 3;
-                    c[i] = VoxelGrid.Center(x, sx); c[i + 1] = VoxelGrid.Center(y, sy); c[i + 2] = VoxelGrid.Center(z, sz);
-                }
-        return c;
-    }
+    public float[] Coordinates() => VoxelGrid.Coordinates(Volume.SizeX, Volume.SizeY, Volume.SizeZ);
 }
 
 /// <summary>What <see cref="OccupancyTask"/> does.</summary>

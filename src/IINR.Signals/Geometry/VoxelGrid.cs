@@ -23,6 +23,23 @@ public static class VoxelGrid
     /// <summary>Flat index of voxel (x, y, z) in a cube of <paramref name="resolution"/>³ voxels.</summary>
     public static int Index(int x, int y, int z, int resolution) => (z * resolution + y) * resolution + x;
 
+    /// <summary>Voxel-centre coordinates (x, y, z) of every voxel of a <paramref name="sizeX"/>×<paramref name="sizeY"/>×<paramref name="sizeZ"/>
+    /// volume, in <see cref="Index(int, int, int, int, int)"/> order: 3 values per voxel.</summary>
+    public static float[] Coordinates(int sizeX, int sizeY, int sizeZ)
+    {
+        var c = new float[checked(sizeX * sizeY * sizeZ * 3)];
+        for (int z = 0; z < sizeZ; z++)
+            for (int y = 0; y < sizeY; y++)
+                for (int x = 0; x < sizeX; x++)
+                {
+                    int i = Index(x, y, z, sizeX, sizeY) * 3;
+                    c[i] = Center(x, sizeX);
+                    c[i + 1] = Center(y, sizeY);
+                    c[i + 2] = Center(z, sizeZ);
+                }
+        return c;
+    }
+
     /// <summary>Volume of one voxel of a cube of <paramref name="resolution"/>³ voxels spanning [-1, 1]³ (total volume 8).</summary>
     public static double VoxelVolume(int resolution) => 8.0 / ((double)resolution * resolution * resolution);
 }

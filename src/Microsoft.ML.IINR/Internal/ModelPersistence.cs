@@ -145,7 +145,7 @@ internal static class ModelPersistence
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static PersistedComponent LoadCore(ModelLoadContext ctx, ModelFormat format)
     {
-        var where = EntryPath(ctx.Directory, "Model.key");
+        var where = KeyEntry(ctx);
         CheckHeader(ctx, format, where);
         ctx.CheckAtModel(format.ToVersionInfo());
 
@@ -200,8 +200,12 @@ internal static class ModelPersistence
             throw Damaged(format, where, "its header's version fields are inconsistent");
     }
 
-    private static IINRModelFormatException Damaged(ModelFormat format, string where, string what) =>
+    /// <summary>The error for a component entry whose content is inconsistent.</summary>
+    internal static IINRModelFormatException Damaged(ModelFormat format, string where, string what) =>
         new($"The {format.DisplayName} entry '{where}' in the model zip is damaged: {what}.");
+
+    /// <summary>Zip-style path of the component's Model.key entry, for messages.</summary>
+    internal static string KeyEntry(ModelLoadContext ctx) => EntryPath(ctx.Directory, "Model.key");
 
     /// <summary>Zip-style path of an entry in a component directory, for messages.</summary>
     internal static string EntryPath(string? directory, string name) =>

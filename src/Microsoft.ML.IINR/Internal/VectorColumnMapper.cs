@@ -25,35 +25,26 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
     /// </summary>
     internal delegate void MapBatch(ReadOnlySpan<float> inputs, Span<float> outputs, long firstRow);
 
-    private readonly MapBatch _map;
-    private readonly DataViewSchema.Column _source;
-    private readonly int _outputLength;
-
-    /// <summary>Binds the mapping to <paramref name="inputSchema"/>; throws if the source column does not fit.</summary>
+    /// <summary>Binds the mapping to <paramref name="inputSchema"/>.</summary>
     /// <param name="inputSchema">The schema rows given to <see cref="GetRow"/> will have (same object).</param>
-    /// <param name="sourceColumn">Input column: a known-size vector of Single.</param>
+    /// <param name="source">Input column of <paramref name="inputSchema"/>, already checked to be a
+    /// known-size vector of Single (<see cref="ColumnRequirements.SingleVector(DataViewSchema, string, int, int, string?)"/>).</param>
+    /// <param name="inputLength">Its vector length.</param>
     /// <param name="outputColumn">Name of the appended column.</param>
-    /// <param name="outputLength">Output vector length, from the input vector length.</param>
+    /// <param name="outputLength">Output vector length.</param>
     /// <param name="map">The computation, for one or more rows at a time.</param>
-    internal VectorColumnMapper(DataViewSchema inputSchema, string sourceColumn, string outputColumn,
-        Func<int, int> outputLength, MapBatch map)
+    internal VectorColumnMapper(DataViewSchema inputSchema, DataViewSchema.Column source, int inputLength,
+        string outputColumn, int outputLength, MapBatch map)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var source = inputSchema.GetColumnOrNull(sourceColumn)
-            ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{sourceColumn}' not found.");
-        if (source.Type is not VectorDataViewType { ItemType: NumberDataViewType, IsKnownSize: true } vector
-            || vector.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                $"Input column '{sourceColumn}' must be a known-size vector of Single, not {source.Type}.");
-
-        _source = source;
-        InputLength = vector.Size;
-        _outputLength = outputLength(vector.Size);
-        _map = map;
+        Source = source;
+        InputLength = inputLength;
+        OutputLength = outputLength;
+        Map = map;
         InputSchema = inputSchema;
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        builder.AddColumn(outputColumn, new VectorDataViewType(NumberDataViewType.Single, _outputLength));
+        builder.AddColumn(outputColumn, new VectorDataViewType(NumberDataViewType.Single, outputLength));
         OutputSchema = builder.ToSchema();
     }
 
@@ -64,16 +55,16 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
     public DataViewSchema OutputSchema { get; }
 
     /// <summary>The source column (in <see cref="InputSchema"/>).</summary>
-    internal DataViewSchema.Column Source => _source;
+    internal DataViewSchema.Column Source { get; }
 
     /// <summary>Values per input row.</summary>
     internal int InputLength { get; }
 
     /// <summary>Values per output row.</summary>
-    internal int OutputLength => _outputLength;
+    internal int OutputLength { get; }
 
     /// <summary>The mapping, for batched evaluation.</summary>
-    internal MapBatch Map => _map;
+    internal MapBatch Map { get; }
 
     private int OutputIndex => InputSchema.Count;
 
@@ -83,7 +74,7 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
         var needed = new SortedSet<int>();
         foreach (var column in dependingColumns)
         {
-            if (column.Index == OutputIndex) needed.Add(_source.Index);
+            if (column.Index == OutputIndex) needed.Add(Source.Index);
             else if (column.Index < OutputIndex) needed.Add(column.Index);
         }
         return needed.Select(i => InputSchema[i]).ToArray();
@@ -115,15 +106,15 @@ internal sealed class VectorColumnMapper : IRowToRowMapper
         if (typeof(TValue) != typeof(VBuffer<float>))
             throw new InvalidOperationException($"Column '{column.Name}' is a vector of Single; cannot read it as {typeof(TValue)}.");
 
-        var sourceGetter = input.GetGetter<VBuffer<float>>(_source);
+        var sourceGetter = input.GetGetter<VBuffer<float>>(Source);
         var source = default(VBuffer<float>);
         var dense = new float[InputLength];
         ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
         {
             sourceGetter(ref source);
             source.CopyTo(dense); // densifies sparse input
-            var editor = VBufferEditor.Create(ref value, _outputLength);
-            _map(dense, editor.Values, input.Position);
+            var editor = VBufferEditor.Create(ref value, OutputLength);
+            Map(dense, editor.Values, input.Position);
             value = editor.Commit();
         };
         return (ValueGetter<TValue>)(Delegate)getter;
