@@ -52,8 +52,7 @@ public static class Program
             Console.WriteLine($"{name,-8} {model.BackboneParameterCount + model.HeadParameterCount,8} {m.Psnr,8:F2} " +
                 $"{m.Ssim,7:F4} {clock.Elapsed.TotalSeconds,8:F1}");
 
-            var frame = model.Image!;                        // the fitted image's size
-            using var image = model.RenderImage(frame.Width, frame.Height);
+            using var image = model.RenderImage();           // at the fitted image's size
             image.Save(Path.Combine(outputDirectory, $"{name.ToLowerInvariant()}.png"));
         }
         Console.WriteLine($"Saved siren.png and i-siren.png to {Path.GetFullPath(outputDirectory)}");

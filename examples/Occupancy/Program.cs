@@ -46,12 +46,15 @@ public static class Program
 
         // The model is continuous: query it on a twice finer grid, whose voxel centres it never saw.
         int fine = 2 * resolution;
-        var scored = model.Transform(ml.Data.LoadFromOccupancy(Voxelizer.Voxelize(normalised, fine)));
-        var fineMetrics = ml.Transforms.IINR.EvaluateOccupancy(scored);
+        var fineVolume = Voxelizer.Voxelize(normalised, fine);
+        var scored = model.Transform(ml.Data.LoadFromOccupancy(fineVolume));
+        // The predicted occupancy per voxel (in the grid's order), read once: Transform is lazy, and
+        // every read of `scored` would run the network over all (2R)³ voxels again.
+        float[] field = ml.Data.CreateEnumerable<Voxel>(scored, reuseRowObject: false).Select(v => v.Reconstruction[0]).ToArray();
+        var fineMetrics = OccupancyMetrics.FromArrays(fineVolume.ToFloatArray(), field);
         Console.WriteLine($"{fine}³ grid (unseen): {fineMetrics}");
 
-        // The predicted occupancy per voxel (in the grid's order), its 0.5 isosurface back in the mesh's coordinates.
-        float[] field = ml.Data.CreateEnumerable<Voxel>(scored, reuseRowObject: false).Select(v => v.Reconstruction[0]).ToArray();
+        // Its 0.5 isosurface, back in the mesh's coordinates.
         var surface = toMesh.FromNormalized(MarchingCubes.Extract(field, fine));
         Directory.CreateDirectory(outputDirectory);
         ObjFile.Write(Path.Combine(outputDirectory, "reconstruction.obj"), surface);

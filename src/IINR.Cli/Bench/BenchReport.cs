@@ -29,7 +29,7 @@ public sealed class BenchReport
     }
 
     /// <summary>Adds a suite's table: a heading, a note, the header row and the rows.</summary>
-    public void Table(string suite, string title, string? note, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
+    public void Table(string title, string? note, IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
     {
         _markdown.AppendLine($"## {title}").AppendLine();
         if (note is not null) _markdown.AppendLine(note).AppendLine();

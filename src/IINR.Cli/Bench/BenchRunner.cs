@@ -47,7 +47,6 @@ public sealed class BenchRunner
     /// <summary>Runs the suites of the settings, in order.</summary>
     public void Run()
     {
-        if (_s.Threads is int t) TorchRuntime.Threads = t;
         _images = BenchImages.Load(_s.ImagesDirectory, _s.Size, _s.ImageCount);
         foreach (var suite in _s.Suites)
         {
@@ -100,7 +99,7 @@ public sealed class BenchRunner
                 BenchReport.Signed(iterPsnr.Zip(plainPsnr, (a, b) => a - b).Average()),
                 BenchReport.MeanStd(plainSsim, 4), BenchReport.MeanStd(iterSsim, 4), $"{w}/{l}, p = {BenchReport.F(p, 3)}", paper]);
         }
-        _report.Table("fit", "Image fitting: plain vs I-version (PSNR dB, SSIM)",
+        _report.Table("Image fitting: plain vs I-version (PSNR dB, SSIM)",
             $"{_images.Count} image(s) × {_s.Seeds} seed(s), equal iterations and backbone; wins/losses of the I-version and the two-sided paired sign test. " +
             "Paper: Kodak 768×512, 3×300, 2000 iterations, GPU.",
             ["backbone", "plain PSNR", "I- PSNR", "gain", "plain SSIM", "I- SSIM", "I- wins/losses", "paper (Kodak)"], rows);
@@ -123,14 +122,14 @@ public sealed class BenchRunner
                 var o = SuperResolutionOptions.WithTaskDefaults(_s.Model() with { Backbone = kind, Iterative = iterative });
                 using var r = SuperResolutionTask.Run(lr, new SuperResolutionOptions(o, Scale: 4, TrainScale: 2), hr, null, _ct);
                 var (x2, _) = ImageInr.Render(r.Model, r.Frame, ref2.Width, ref2.Height);
-                double p2 = ImageInr.Psnr(x2, ref2), p4 = r.Psnr!.Value;
-                rows.Add([Name(kind, iterative), BenchReport.F(p2), BenchReport.F(p4), BenchReport.F(ImageInr.Ssim(x2, ref2), 4), BenchReport.F(r.Ssim!.Value, 4)]);
-                _report.Raw("sr", new { backbone = kind.ToString(), iterative, psnr2x = p2, psnr4x = p4, ssim2x = ImageInr.Ssim(x2, ref2), ssim4x = r.Ssim,
+                double p2 = ImageInr.Psnr(x2, ref2), p4 = r.Psnr!.Value, s2 = ImageInr.Ssim(x2, ref2);
+                rows.Add([Name(kind, iterative), BenchReport.F(p2), BenchReport.F(p4), BenchReport.F(s2, 4), BenchReport.F(r.Ssim!.Value, 4)]);
+                _report.Raw("sr", new { backbone = kind.ToString(), iterative, psnr2x = p2, psnr4x = p4, ssim2x = s2, ssim4x = r.Ssim,
                     bicubicPsnr2x = bic2, bicubicPsnr4x = bic4, trainSeconds = r.TrainSeconds });
                 Log($"sr {Name(kind, iterative)} on {imageName}: 2× {p2:F2} dB, 4× {p4:F2} dB (bicubic {bic2:F2} / {bic4:F2})");
             }
         rows.Add(["bicubic", BenchReport.F(bic2), BenchReport.F(bic4), "", ""]);
-        _report.Table("sr", "Super-resolution: fit at 2×, query at 2× and 4× (PSNR dB, SSIM)",
+        _report.Table("Super-resolution: fit at 2×, query at 2× and 4× (PSNR dB, SSIM)",
             $"Observed {lr.Width}×{lr.Height} (area-downscaled from '{imageName}' {hr.Width}×{hr.Height}); trained through render-at-2×-then-average; " +
             $"ω0 = {SuperResolutionOptions.DefaultOmega0} for SIREN and FINER (the task default). 2× compared with the 2× area-downscaled truth, 4× with the truth. Paper (DIV2K, 4×): SIREN 25.03 → 25.53, WIRE 24.57 → 25.78, Gauss 23.85 → 25.18.",
             ["model", "2× PSNR", "4× PSNR", "2× SSIM", "4× SSIM"], rows);
@@ -158,7 +157,7 @@ public sealed class BenchRunner
                 Log($"denoise τ={tau} {kind}: input {input:F2}, plain {plain.Psnr:F2}, I- {iter.Psnr:F2} dB");
             }
         }
-        _report.Table("denoise", "Denoising: photon noise y = (Poisson(τ·I) + 2·N(0,1)) / τ (PSNR dB vs the clean image, SSIM)",
+        _report.Table("Denoising: photon noise y = (Poisson(τ·I) + 2·N(0,1)) / τ (PSNR dB vs the clean image, SSIM)",
             $"Image '{imageName}'; the I-version uses {new InrOptions().Steps} steps; ω0 = {DenoiseOptions.DefaultOmega0} (SIREN, FINER), WIRE ω0 = {DenoiseOptions.DefaultWireOmega0}, " +
             $"s = {DenoiseOptions.DefaultScale} (WIRE, Gauss). Paper (DIV2K): SIREN 23.86 → 25.59, WIRE 23.32 → 24.76, Gauss 23.10 → 24.20.",
             ["noise", "backbone", "noisy input", "plain", "I-version", "gain", "plain SSIM", "I- SSIM"], rows);
@@ -185,7 +184,7 @@ public sealed class BenchRunner
                 Log($"occupancy {name} {kind}: IoU {plain.IoU:F4} → {iter.IoU:F4}");
             }
         }
-        _report.Table("occupancy", $"3D occupancy: IoU at 0.5 on the {_s.OccupancyResolution}³ grid",
+        _report.Table($"3D occupancy: IoU at 0.5 on the {_s.OccupancyResolution}³ grid",
             "Generated closed meshes voxelised by generalised winding numbers; random coordinate batches. " +
             "Paper: SIREN 0.9840 → 0.9934, WIRE 0.9917 → 0.9950, Gauss 0.9855 → 0.9967.",
             ["shape", "backbone", "plain IoU", "I- IoU", "gain"], rows);
@@ -217,12 +216,12 @@ public sealed class BenchRunner
         foreach (var (name, o) in variants)
         {
             using var r = FitTask.Run(image, new FitTaskOptions(o), null, _ct);
-            var byStep = new[] { 1, 2, 4, 8 }.Select(k => ImageInr.Psnr(ImageInr.Render(r.Model, r.Frame, image.Width, image.Height, k).Image, image)).ToArray();
+            var byStep = PsnrBySteps(r.Model, r.Frame, image, [1, 2, 4, 8]);
             rows.Add([name, .. byStep.Select(v => BenchReport.F(v)), BenchReport.F(r.Ssim, 4)]);
             _report.Raw("ablation", new { variant = name, psnrBySteps = byStep, ssim = r.Ssim });
             Log($"ablation {name}: {string.Join(" / ", byStep.Select(v => v.ToString("F2")))} dB");
         }
-        _report.Table("ablation", "Ablation (I-SIREN; PSNR dB at 1 / 2 / 4 / 8 inference steps)",
+        _report.Table("Ablation (I-SIREN; PSNR dB at 1 / 2 / 4 / 8 inference steps)",
             $"Image '{imageName}'. Paper (Kodak, I-SIREN): neither module 20.27, FeedbackNet only 31.88, both 37.53; multiplicative fusion and Gaussian Z best.",
             ["variant", "1 step", "2 steps", "4 steps", "8 steps", "SSIM (2 steps)"], rows);
     }
@@ -243,15 +242,19 @@ public sealed class BenchRunner
         using var auto = DenoiseTask.Run(noisy, new DenoiseOptions(o), image, null, _ct);
         _report.Raw("steps", new { task = "denoising-auto", chosenSteps = auto.Steps, psnr = auto.Psnr, heldOut = auto.StepScores });
         Log($"steps: denoise auto chose {auto.Steps} steps ({auto.Psnr:F2} dB)");
-        _report.Table("steps", "Inference steps (PSNR dB against the clean image, steps 1…8)",
+        _report.Table("Inference steps (PSNR dB against the clean image, steps 1…8)",
             $"Image '{imageName}'. `denoise --steps auto` (hold-out of {DenoiseOptions.DefaultHoldOutFraction:P0} of the pixels) chose **{auto.Steps}** steps " +
             $"({BenchReport.F(auto.Psnr!.Value)} dB). Paper: fitting peaks near 4 steps, denoising at 2.",
             ["task", "1", "2", "3", "4", "5", "6", "7", "8"], rows);
     }
 
+    // PSNR against the truth of the model rendered at the truth's size with each of the step counts.
+    static double[] PsnrBySteps(InrModel model, ImageFrame frame, SignalImage truth, IEnumerable<int> steps) =>
+        steps.Select(k => ImageInr.Psnr(ImageInr.Render(model, frame, truth.Width, truth.Height, k).Image, truth)).ToArray();
+
     IEnumerable<string> StepRow(InrModel model, ImageFrame frame, SignalImage truth, string task)
     {
-        var values = Enumerable.Range(1, 8).Select(k => ImageInr.Psnr(ImageInr.Render(model, frame, truth.Width, truth.Height, k).Image, truth)).ToArray();
+        var values = PsnrBySteps(model, frame, truth, Enumerable.Range(1, 8));
         _report.Raw("steps", new { task, psnrBySteps = values });
         Log($"steps {task}: {string.Join(" / ", values.Select(v => v.ToString("F2")))}");
         int best = Array.IndexOf(values, values.Max());
@@ -276,7 +279,7 @@ public sealed class BenchRunner
                 r.PlainTrainGflops, r.IterativeTrainGflops, r.PlainInferGflops, r.IterativeInferGflops, gemmGflops = gemm });
             Log($"speed {size}²: train {r.PlainTrainMs:F1} vs {r.IterativeTrainMs:F1} ms ({r.TrainOverheadPercent:+0.0;-0.0}%), infer {r.PlainInferMs:F1} vs {r.IterativeInferMs:F1} ms ({r.InferOverheadPercent:+0.0;-0.0}%; libtorch heads {r.LibTorchHeadsInferMs:F1} ms, {r.LibTorchHeadsInferOverheadPercent:+0.0;-0.0}%)");
         }
-        _report.Table("speed", "Speed: plain vs I-version, side by side in one process",
+        _report.Table("Speed: plain vs I-version, side by side in one process",
             $"3×256 SIREN (2→256→256→256→256→3), RGB, full batch; medians over {_s.SpeedIterations} interleaved iterations and 9 inference passes. " +
             $"fp32 GEMM through libtorch on this machine: {gemm:F0} GFLOP/s; allocator policy {TorchRuntime.AllocatorPolicy}; chunk {new InrOptions().ChunkSize} rows. GFLOP/s count the network's multiply-adds (×2, ×3 for training). I- inference runs the heads in the managed CPU kernel (the default); \"libtorch heads\" runs them through libtorch, as CUDA does. Paper: +6% training, +0.8% inference.",
             ["grid", "threads", "plain ms/iter", "I- ms/iter", "train overhead", "plain infer ms", "I- infer ms", "infer overhead", "I- infer ms, libtorch heads", "overhead, libtorch heads", "plain train GFLOP/s (% GEMM)", "plain infer GFLOP/s (% GEMM)"], rows);
@@ -286,7 +289,7 @@ public sealed class BenchRunner
         var surface = SurfaceBenchmark.Run(grid, new InrOptions { Threads = _s.Threads, Device = _s.Device }, runs: Math.Max(3, _s.SpeedIterations / 2));
         _report.Raw("surface", surface);
         Log($"surface {grid}²: raw {surface.Rows / surface.RawSeconds:N0} rows/s, Transform {surface.Rows / surface.SurfaceSeconds:N0} rows/s (CPU ratio {surface.CpuRatio:F3}), zip {surface.ZipBytes:N0} bytes");
-        _report.Table("surface", "ML.NET surface: Transform + IDataView cursor vs raw Predict, same model and grid",
+        _report.Table("ML.NET surface: Transform + IDataView cursor vs raw Predict, same model and grid",
             $"3×256 I-SIREN ({surface.Parameters:N0} parameters), {grid}×{grid} grid, medians over interleaved runs; the CPU-time ratio is the steadier " +
             $"figure on a shared machine. Largest output difference between the paths: {surface.MaxDifference:G3}. Target: the surface costs ≤ 10%.",
             ["rows", "raw rows/s", "Transform rows/s", "wall ratio", "CPU-time ratio", "model zip bytes"],

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IINR.Cli.Tasks;
 using IINR.Signals;
 using IINR.Trainers;
 using IINR.Trainers.Benchmarks;
@@ -29,8 +30,8 @@ public static class SurfaceBenchmark
     {
         var train = TestScene.Render(64, 64);
         // A few iterations are enough: the cost of evaluation does not depend on the weights.
-        var model = InrTrainer.Fit(new TrainingSet(PixelGrid.Coordinates(64, 64), 2, train.Data, 3), options with { Iterations = 3 });
-        using var transformer = IINRTransformer.FromModel(model, ImageFrame.Of(64, 64, 3));
+        var model = InrTrainer.Fit(ImageInr.TrainingSet(train), options with { Iterations = 3 });
+        using var transformer = IINRTransformer.FromModel(model, ImageFrame.Of(train));
         var ml = new MLContext(seed: 0);
         var data = ml.Data.LoadFromImage(TestScene.Render(grid, grid));
         var coordinates = PixelGrid.Coordinates(grid, grid);

@@ -104,9 +104,8 @@ internal sealed class TrainingOptionSet
         command.Add(Omega0); command.Add(Scale); command.Add(LearningRate); command.Add(Seed); command.Add(Device); command.Add(Threads);
     }
 
-    /// <summary>The options from the command line; <paramref name="sirenOmega0"/> replaces ω0 of SIREN and FINER
-    /// unless --omega0 was given (a per-command default chosen by measurement).</summary>
-    public InrOptions Build(ParseResult r, double? sirenOmega0 = null)
+    /// <summary>The options from the command line.</summary>
+    public InrOptions Build(ParseResult r)
     {
         var options = new InrOptions
         {
@@ -123,8 +122,6 @@ internal sealed class TrainingOptionSet
             Device = ParseDevice(r.GetValue(Device)!),
             Threads = r.GetValue(Threads),
         };
-        if (sirenOmega0 is double w && options.Omega0 is null && options.Backbone is BackboneKind.Siren or BackboneKind.Finer)
-            options = options with { Omega0 = w };
         // About 20 curve points (each costs one inference pass over the training grid), at most every 25 iterations.
         options = options with { ProgressInterval = Math.Clamp(options.Iterations / 20, 1, 25) };
         try { options.Validate(); }
