@@ -6,7 +6,7 @@ namespace IINR.Trainers;
 /// How libtorch's CPU memory is served on Linux. Training allocates and frees the same large
 /// activation blocks every iteration; with glibc's defaults those blocks come from fresh pages that
 /// are returned on free (mmap above a threshold, heap trimming below it), so every iteration pays
-/// page faults for all of them — in a VM that cost more than the math (../docs/PERFORMANCE.md).
+/// page faults for all of them — in a VM that cost more than the math (docs/PERFORMANCE.md).
 /// Applied once, before the first tensor, by <see cref="TorchRuntime"/>.
 /// </summary>
 internal static partial class NativeAllocator
