@@ -1,3 +1,4 @@
+using IINR.Signals;
 using IINR.Signals.Geometry;
 using IINR.Trainers;
 using Microsoft.ML.IINR;

@@ -101,7 +101,7 @@ public sealed class ImageTests
     public void LoadFromMLImageGivesRgb()
     {
         var image = Scene(6);
-        using var mlImage = ImageFile.ToMLImage(image);
+        using var mlImage = image.ToMLImage();
         var data = Ml.Data.LoadFromImage(mlImage);
         Assert.AreEqual(36L, data.GetRowCount());
         var values = ReadFlat(data, "Signal");
@@ -200,7 +200,7 @@ public sealed class ImageTests
         e = Assert.ThrowsExactly<InvalidOperationException>(() => Ml.Transforms.IINR.Fit(filtered, options));
         StringAssert.Contains(e.Message, "needs the whole 8×8 image (64 rows), but the data has 60 rows");
 
-        options.BatchSize = 16;
+        options.Model = options.Model with { BatchSize = 16 };
         var e2 = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.IINR.Fit(image, options));
         StringAssert.Contains(e2.Message, "BatchSize");
     }
