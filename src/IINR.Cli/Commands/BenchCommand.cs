@@ -40,12 +40,9 @@ internal sealed class BenchCommand
     public static Command Create(CliContext ctx)
     {
         var c = new BenchCommand(ctx);
-        var cmd = new Command("bench", "Reproduce the paper's comparisons at CPU scale (plain vs I-version at equal iterations and size) and measure speed; writes results.md and results.json.");
-        foreach (Option o in new Option[] { c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet })
-            cmd.Add(o);
         c._device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("bench", "Reproduce the paper's comparisons at CPU scale (plain vs I-version at equal iterations and size) and measure speed; writes results.md and results.json.", c.Run,
+            [c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet]);
     }
 
     static BackboneKind ParseBackboneName(string name)

@@ -34,11 +34,8 @@ internal sealed class DegradeCommand
     public static Command Create(CliContext ctx)
     {
         var c = new DegradeCommand(ctx);
-        var cmd = new Command("degrade", "Degrade an image as the benchmarks do: area downscale, then photon noise. Output is an 8-bit PNG, clipped to [0, 1].");
-        cmd.Add(c._input); cmd.Add(c._output); cmd.Add(c._downscale); cmd.Add(c._photon); cmd.Add(c._readout); cmd.Add(c._seed);
-        c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("degrade", "Degrade an image as the benchmarks do: area downscale, then photon noise. Output is an 8-bit PNG, clipped to [0, 1].", c.Run,
+            [c._input, c._output, c._downscale, c._photon, c._readout, c._seed, .. c._common.All]);
     }
 
     int Run(ParseResult r)

@@ -46,11 +46,8 @@ internal sealed class DenoiseCommand
     public static Command Create(CliContext ctx)
     {
         var c = new DenoiseCommand(ctx);
-        var cmd = new Command("denoise", "Denoise an image by fitting it; the inference steps are chosen by hold-out validation unless given.");
-        cmd.Add(c._input); cmd.Add(c._output); cmd.Add(c._reference); cmd.Add(c._steps); cmd.Add(c._holdOut); cmd.Add(c._refit); cmd.Add(c._model); cmd.Add(c._curve);
-        c._training.AddTo(cmd); c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("denoise", "Denoise an image by fitting it; the inference steps are chosen by hold-out validation unless given.", c.Run,
+            [c._input, c._output, c._reference, c._steps, c._holdOut, c._refit, c._model, c._curve, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)

@@ -22,11 +22,8 @@ internal sealed class FitCommand
     public static Command Create(CliContext ctx)
     {
         var c = new FitCommand(ctx);
-        var cmd = new Command("fit", "Fit an image with an (iterative) implicit neural representation; report PSNR, SSIM, parameters and times.");
-        cmd.Add(c._input); cmd.Add(c._output); cmd.Add(c._model); cmd.Add(c._curve);
-        c._training.AddTo(cmd); c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("fit", "Fit an image with an (iterative) implicit neural representation; report PSNR, SSIM, parameters and times.", c.Run,
+            [c._input, c._output, c._model, c._curve, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)

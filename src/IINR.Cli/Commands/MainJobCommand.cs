@@ -24,8 +24,8 @@ internal sealed class MainJobCommand
     public static void AddTo(RootCommand root, CliContext ctx)
     {
         var c = new MainJobCommand(ctx);
-        root.Add(c._outputDir); root.Add(c._size);
-        c._training.AddTo(root); c._common.AddTo(root);
+        foreach (var option in new Option[] { c._outputDir, c._size }.Concat(c._training.All).Concat(c._common.All))
+            root.Add(option);
         root.SetAction(c.Run);
     }
 

@@ -33,11 +33,8 @@ internal sealed class OccupancyCommand
     public static Command Create(CliContext ctx)
     {
         var c = new OccupancyCommand(ctx);
-        var cmd = new Command("occupancy", "Fit 3-D occupancy (D = 3, C = 1) to a voxelised closed mesh; report IoU at 0.5 and export the surface by marching cubes.");
-        cmd.Add(c._input); cmd.Add(c._resolution); cmd.Add(c._output); cmd.Add(c._volume); cmd.Add(c._batch); cmd.Add(c._curve);
-        c._training.AddTo(cmd); c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("occupancy", "Fit 3-D occupancy (D = 3, C = 1) to a voxelised closed mesh; report IoU at 0.5 and export the surface by marching cubes.", c.Run,
+            [c._input, c._resolution, c._output, c._volume, c._batch, c._curve, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)

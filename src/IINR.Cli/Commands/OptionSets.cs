@@ -108,14 +108,9 @@ internal sealed class TrainingOptionSet
     public Option<string> Device { get; }
     public Option<int?> Threads { get; }
 
-    public void AddTo(Command command)
-    {
-        command.Add(Backbone);
-        if (Baseline is not null) command.Add(Baseline);
-        command.Add(Iterations); command.Add(HiddenLayers); command.Add(HiddenSize);
-        if (Steps is not null) command.Add(Steps);
-        command.Add(Omega0); command.Add(Scale); command.Add(LearningRate); command.Add(Seed); command.Add(Device); command.Add(Threads);
-    }
+    /// <summary>The options, in the order help lists them.</summary>
+    public IEnumerable<Option> All =>
+        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, Seed, Device, Threads }.OfType<Option>();
 
     /// <summary>The command's preset with the flags given, validated by the library (an invalid value is an
     /// <see cref="ArgumentException"/> naming the option, which <see cref="CliApp"/> reports with its flag).</summary>
@@ -184,10 +179,20 @@ internal sealed class OutputOptionSet
     public Option<string?> Report { get; } = new("--report") { Description = "Write the results as JSON to this file." };
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print nothing but errors (no progress, no summary)." };
 
-    public void AddTo(Command command)
+    /// <summary>The options, in the order help lists them.</summary>
+    public IEnumerable<Option> All => [Report, Quiet];
+}
+
+/// <summary>Builds a command from its options and action (System.CommandLine's wiring, once).</summary>
+internal static class CommandBuilder
+{
+    /// <summary>A command named <paramref name="name"/> with <paramref name="options"/> in order, run by <paramref name="action"/>.</summary>
+    public static Command Build(string name, string description, Func<ParseResult, int> action, params IEnumerable<Option> options)
     {
-        command.Add(Report);
-        command.Add(Quiet);
+        var command = new Command(name, description);
+        foreach (var option in options) command.Add(option);
+        command.SetAction(action);
+        return command;
     }
 }
 

@@ -23,11 +23,8 @@ internal sealed class RenderCommand
     public static Command Create(CliContext ctx)
     {
         var c = new RenderCommand(ctx);
-        var cmd = new Command("render", "Render a saved model at any resolution (the same frame on a finer or coarser pixel grid).");
-        cmd.Add(c._model); cmd.Add(c._width); cmd.Add(c._height); cmd.Add(c._output); cmd.Add(c._steps); cmd.Add(c._threads);
-        c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("render", "Render a saved model at any resolution (the same frame on a finer or coarser pixel grid).", c.Run,
+            [c._model, c._width, c._height, c._output, c._steps, c._threads, .. c._common.All]);
     }
 
     int Run(ParseResult r)

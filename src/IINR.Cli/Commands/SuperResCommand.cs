@@ -32,11 +32,8 @@ internal sealed class SuperResCommand
     public static Command Create(CliContext ctx)
     {
         var c = new SuperResCommand(ctx);
-        var cmd = new Command("superres", "Super-resolve an image: fit it through the forward model (render at --train-scale×, area-average back), render at --scale×.");
-        cmd.Add(c._input); cmd.Add(c._scale); cmd.Add(c._trainScale); cmd.Add(c._output); cmd.Add(c._reference); cmd.Add(c._bicubic); cmd.Add(c._model); cmd.Add(c._curve);
-        c._training.AddTo(cmd); c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("superres", "Super-resolve an image: fit it through the forward model (render at --train-scale×, area-average back), render at --scale×.", c.Run,
+            [c._input, c._scale, c._trainScale, c._output, c._reference, c._bicubic, c._model, c._curve, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)

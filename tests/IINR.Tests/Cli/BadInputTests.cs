@@ -1,6 +1,5 @@
 using IINR.Cli;
 using IINR.Signals;
-using Microsoft.ML.IINR;
 
 namespace IINR.Tests.Cli;
 

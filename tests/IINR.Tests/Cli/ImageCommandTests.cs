@@ -1,7 +1,6 @@
 using System.Text.Json;
 using IINR.Cli;
 using IINR.Signals;
-using Microsoft.ML.IINR;
 
 namespace IINR.Tests.Cli;
 

@@ -222,4 +222,31 @@ public sealed class ImageTests
         CollectionAssert.AreEqual(volume.ToFloatArray(), signal);
         Assert.AreEqual(2f, signal.Sum());
     }
+
+    [TestMethod]
+    public void MLImageRoundTripKeepsRgb()
+    {
+        var image = ImageFileTests.Levels(5, 3, 3);
+        using MLImage ml = image.ToMLImage();
+        Assert.AreEqual((5, 3, MLPixelFormat.Rgba32), (ml.Width, ml.Height, ml.PixelFormat));
+        Assert.AreEqual((byte)Math.Round(image[1, 0, 2] * 255), ml.Pixels[4 * 1 + 2], "blue of pixel (1, 0)");
+        Assert.AreEqual(255, ml.Pixels[3], "opaque");
+        CollectionAssert.AreEqual(image.Data, ml.ToSignalImage().Data);
+    }
+
+    [TestMethod]
+    public void MLImageFromGreyReplicatesAndBgraIsSwapped()
+    {
+        var grey = ImageFileTests.Levels(4, 2, 1);
+        using (MLImage ml = grey.ToMLImage())
+        {
+            var back = ml.ToSignalImage();
+            Assert.AreEqual(3, back.Channels);
+            CollectionAssert.AreEqual(grey.Data, back.ToGrey().Data.Select(v => MathF.Round(v * 255) / 255).ToArray());
+            Assert.AreEqual(back[3, 1, 0], back[3, 1, 2]);
+        }
+
+        using MLImage bgra = MLImage.CreateFromPixels(1, 1, MLPixelFormat.Bgra32, [30, 20, 10, 255]);
+        CollectionAssert.AreEqual(new[] { 10 / 255f, 20 / 255f, 30 / 255f }, bgra.ToSignalImage().Data);
+    }
 }

@@ -3,8 +3,9 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
+using IINR.Signals;
+using IINR.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.IINR;
@@ -153,6 +154,26 @@ public sealed class PersistenceTests
         TestContext.WriteLine("IINRModel.Load: " + e.Message);
         StringAssert.Contains(e.Message, path);
         StringAssert.Contains(e.Message, "no payload entry 'TransformerChain/IINRPayload.bin' (its weights)");
+    }
+
+    [TestMethod]
+    public void TheEarlierFormatStillLoads()
+    {
+        // Written by the previous release (iinr fit --input builtin:testscene:8 --iterations 2 --hidden-layers 1
+        // --hidden-size 8 --seed 3 --model ...): format 0x00010001, which also kept a SHA-256 of the weights in Model.key.
+        string path = Path.Combine(AppContext.BaseDirectory, "MLNet", "Assets", "model-format-0x00010001.zip");
+        using var loaded = (IINRTransformer)IINRModel.Load(new MLContext(), path, out _);
+        Assert.AreEqual(ImageFrame.Of(8, 8, 3), loaded.Image);
+        Assert.AreEqual((2, 3, 2), (loaded.CoordinateDimension, loaded.Channels, loaded.Steps));
+        Assert.AreEqual(new InrOptions { HiddenLayers = 1, HiddenSize = 8, Iterations = 2, Seed = 3, Threads = 1, Device = ComputeDevice.Cpu, ProgressInterval = 1 },
+            loaded.ModelOptions, "every option as saved");
+
+        // The weights are the checkpoint stored in the zip, read as they are.
+        using var zip = ZipFile.OpenRead(path);
+        using var checkpoint = new MemoryStream(ReadEntry(zip, "TransformerChain/" + ModelPersistence.PayloadEntryName));
+        using var model = InrModel.Load(checkpoint, ComputeDevice.Cpu);
+        var grid = ImageFrame.Of(8, 8, 3).Coordinates(5, 7);
+        CollectionAssert.AreEqual(model.Predict(grid, 2), loaded.Predict(grid));
     }
 
     [TestMethod]
