@@ -99,7 +99,11 @@ public class IINRPublicizeReferences : Task
 
     bool Publicize(string input, string output)
     {
-        using var module = ModuleDefinition.ReadModule(input, new ReaderParameters { InMemory = true });
+        // Writing resolves the assemblies it references (Microsoft.ML.Data names Microsoft.ML.Core): look beside every compile reference.
+        using var resolver = new DefaultAssemblyResolver();
+        foreach (var directory in References.Select(r => Path.GetDirectoryName(Path.GetFullPath(r.ItemSpec))).Distinct())
+            resolver.AddSearchDirectory(directory);
+        using var module = ModuleDefinition.ReadModule(input, new ReaderParameters { InMemory = true, AssemblyResolver = resolver });
 
         // Fail loudly on any other ML.NET build: the internals used are validated for one version only.
         var version = module.Assembly.CustomAttributes

@@ -1,5 +1,5 @@
 // Denoise an image with I-SIREN: photon noise (Poisson, τ = 30, plus readout noise σ = 2) is added
-// to the test scene, I-SIREN with a low ω0 is fitted to the noisy pixels, and the fit is rendered
+// to the test scene, I-SIREN with the denoising preset (a low ω0) is fitted to the noisy pixels, and the fit is rendered
 // with 1, 2 and 4 inference steps (more steps recover more detail, and eventually the noise too).
 // With a noisy image of your own there is no clean reference, so only the PNGs are written.
 // Usage: dotnet run -c Release --project examples/Denoising [noisy.png | size = 128] [iterations = 300] [outputDirectory = .] [hiddenSize = 128]
@@ -28,9 +28,6 @@ public static class Program
         }
     }
 
-    /// <summary>SIREN's ω0 for denoising: low enough not to fit the noise (the CLI's DenoiseOptions.DefaultOmega0).</summary>
-    public const double Omega0 = 10;
-
     /// <summary>Denoises the image (or the noisy test scene); returns the PSNR of the noisy input and of the
     /// reconstruction at 1, 2 and 4 steps against the clean scene (null without a clean reference).</summary>
     public static (double? NoisyPsnr, IReadOnlyDictionary<int, double?> Psnr) Run(int size, int iterations, string outputDirectory,
@@ -42,10 +39,10 @@ public static class Program
         Directory.CreateDirectory(outputDirectory);
         ImageFile.SavePng(noisy, Path.Combine(outputDirectory, "noisy.png"));
 
-        using var model = ml.Transforms.IINR.Fit(ml.Data.LoadFromImage(noisy), new IINROptions
-        {
-            Omega0 = Omega0, Iterations = iterations, HiddenSize = hiddenSize, Seed = 0,
-        });
+        // The denoising preset: SIREN with a low ω0, so the fit does not reproduce the noise.
+        var options = IINROptions.ForDenoising();
+        options.Model = options.Model with { Iterations = iterations, HiddenSize = hiddenSize, Seed = 0 };
+        using var model = ml.Transforms.IINR.Fit(ml.Data.LoadFromImage(noisy), options);
         double? noisyPsnr = clean is null ? null : IINRMetrics.FromImages(clean, noisy).Psnr;
         Console.WriteLine(noisyPsnr is double n ? $"noisy input      PSNR {n:F2} dB" : "no clean reference: saving the reconstructions only");
 

@@ -43,10 +43,9 @@ public static class Program
         foreach (var (name, iterative) in new[] { ("SIREN", false), ("I-SIREN", true) })
         {
             var clock = Stopwatch.StartNew();
-            using var model = ml.Transforms.IINR.Fit(data, new IINROptions
-            {
-                Iterative = iterative, Iterations = iterations, HiddenSize = hiddenSize, Seed = 0,
-            });
+            var options = IINROptions.ForFitting();          // the fitting preset, at this example's size
+            options.Model = options.Model with { Iterative = iterative, Iterations = iterations, HiddenSize = hiddenSize, Seed = 0 };
+            using var model = ml.Transforms.IINR.Fit(data, options);
             var m = ml.Transforms.IINR.Evaluate(model.Transform(data));
             metrics.Add(m);
             Console.WriteLine($"{name,-8} {model.BackboneParameterCount + model.HeadParameterCount,8} {m.Psnr,8:F2} " +

@@ -40,7 +40,9 @@ public static class Program
         var volume = Voxelizer.Voxelize(normalised, resolution);
         var data = ml.Data.LoadFromOccupancy(volume);            // one row per voxel: Coordinates (3), Signal (1)
 
-        using var model = ml.Transforms.IINR.Fit(data, new IINROptions { Iterations = iterations, HiddenSize = hiddenSize, Seed = 0 });
+        var options = IINROptions.ForOccupancy();        // the occupancy preset: random coordinate batches
+        options.Model = options.Model with { Iterations = iterations, HiddenSize = hiddenSize, Seed = 0 };
+        using var model = ml.Transforms.IINR.Fit(data, options);
         var metrics = ml.Transforms.IINR.EvaluateOccupancy(model.Transform(data));
         Console.WriteLine($"{resolution}³ grid, {volume.OccupiedFraction:P1} occupied, {iterations} iterations: {metrics}");
 

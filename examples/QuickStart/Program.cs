@@ -18,7 +18,7 @@ public static class Program
         var ml = new MLContext(seed: 0);
         var image = TestScene.Render(size, size);           // or: ml.Data.LoadFromImage("photo.png")
         var data = ml.Data.LoadFromImage(image);            // one row per pixel: Coordinates, Signal
-        using var model = ml.Transforms.IINR.Fit(data, new IINROptions { Iterations = iterations, HiddenSize = hiddenSize });
+        using var model = ml.Transforms.IINR.Fit(data, new IINROptions { Model = new() { Iterations = iterations, HiddenSize = hiddenSize } });
 
         var metrics = ml.Transforms.IINR.Evaluate(model.Transform(data));
         Console.WriteLine($"Fitted {size}×{size} in {iterations} iterations: {metrics}");

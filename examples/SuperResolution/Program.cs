@@ -1,5 +1,6 @@
 // Super-resolution as a preprocessing step: SuperResolver (SuperResolver.cs) fits I-SIREN to a
-// low-resolution image through the 2× forward model (IINROptions.TrainingScale = 2) and renders it
+// low-resolution image through the 2× forward model (mlContext.Transforms.IINR.SuperResolve with the
+// super-resolution preset, IINROptions.ForSuperResolution) and renders it
 // at 4×. Without an image, the test scene rendered at size×size is area-downscaled 4× and the
 // upscaled result is compared with the true image and with bicubic upscaling.
 // Usage: dotnet run -c Release --project examples/SuperResolution [low-res.png | size = 128] [iterations = 300] [outputDirectory = .] [hiddenSize = 256]
@@ -46,14 +47,14 @@ public static class Program
 
         var truth = TestScene.Render(size, size);
         var low = Resampling.DownscaleArea(truth, Scale);        // what a camera with 4× larger pixels sees
-        using var lowImage = ImageFile.ToMLImage(low);
+        using var lowImage = low.ToMLImage();
         using var output = resolver.Upscale(lowImage, Scale);
         output.Save(outputPath);
-        using var bicubic = ImageFile.ToMLImage(Resampling.ResizeBicubic(low, output.Width, output.Height));
+        using var bicubic = Resampling.ResizeBicubic(low, output.Width, output.Height).ToMLImage();
         bicubic.Save(Path.Combine(outputDirectory, "bicubic-4x.png"));
         lowImage.Save(Path.Combine(outputDirectory, "low-resolution.png"));
 
-        using var truthImage = ImageFile.ToMLImage(truth);        // all three compared as 8-bit images
+        using var truthImage = truth.ToMLImage();        // all three compared as 8-bit images
         var ours = IINRMetrics.FromImages(truthImage, output);
         var baseline = IINRMetrics.FromImages(truthImage, bicubic);
         Console.WriteLine($"{low.Width}×{low.Height} → {output.Width}×{output.Height}, against the true {size}×{size} image:");

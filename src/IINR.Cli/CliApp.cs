@@ -27,12 +27,14 @@ public static class CliApp
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var context = new CliContext(output, error, interactive, cancellationToken);
         string where = "iinr";
+        Command? command = null;
         try
         {
             var root = BuildRoot(context);
             // No response files: a path starting with '@' is a path.
             var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-            if (parse.CommandResult.Command != root) where = $"iinr {parse.CommandResult.Command.Name}";
+            command = parse.CommandResult.Command;
+            if (command != root) where = $"iinr {command.Name}";
             if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
             {
                 error.WriteLine($"{where}: error: {ErrorText.ParseError(parse.Errors[0])} (see '{where} --help')");
@@ -57,6 +59,12 @@ public static class CliApp
         }
         catch (ArgumentException e)
         {
+            // The library validates the options; a rejected one is reported with its flag.
+            if (command is not null && OptionFlags.Describe(e, command) is { } flagged)
+            {
+                error.WriteLine($"{where}: error: {flagged} (see '{where} --help')");
+                return ExitCodes.Usage;
+            }
             error.WriteLine($"{where}: error: {ErrorText.OneLine(e)}");
             return ExitCodes.Usage;
         }

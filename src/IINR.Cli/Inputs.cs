@@ -1,7 +1,6 @@
 using System.Globalization;
 using IINR.Signals;
 using IINR.Signals.Geometry;
-using Microsoft.ML.IINR;
 
 namespace IINR.Cli;
 

@@ -1,8 +1,6 @@
 using System.IO.Compression;
-using IINR.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.IINR;
-using TorchSharp;
 
 namespace IINR.Cli;
 
@@ -14,37 +12,15 @@ namespace IINR.Cli;
 /// </summary>
 public static class ModelFile
 {
-    /// <summary>Writes <paramref name="model"/>, fitted in <paramref name="frame"/>, to <paramref name="path"/> (created or
-    /// overwritten). The caller keeps its model: the file is written from a copy.</summary>
-    /// <param name="model">A 2-D image model.</param>
-    /// <param name="frame">The frame it was fitted in.</param>
+    /// <summary>Writes <paramref name="model"/>, a model fitted to an image, to <paramref name="path"/> (created or overwritten).</summary>
+    /// <param name="model">A 2-D image model (<see cref="IINRTransformer.Image"/> set), with the steps to store.</param>
     /// <param name="path">The file to write.</param>
-    /// <param name="steps">Inference steps to store (null = the model's trained setting).</param>
-    public static void Save(InrModel model, ImageFrame frame, string path, int? steps = null)
+    public static void Save(IINRTransformer model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(frame);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        // IINRTransformer.FromModel owns what it wraps; the caller's result still owns (and disposes) the model.
-        InrModel copy;
-        using (var checkpoint = new MemoryStream())
-        {
-            model.Save(checkpoint);
-            checkpoint.Position = 0;
-            copy = InrModel.Load(checkpoint, model.Device.type == DeviceType.CPU ? ComputeDevice.Cpu : ComputeDevice.Cuda);
-        }
-        IINRTransformer transformer;
-        try
-        {
-            transformer = IINRTransformer.FromModel(copy, frame, steps);
-        }
-        catch
-        {
-            copy.Dispose();
-            throw;
-        }
-        using (transformer)
-            new MLContext().Model.Save(transformer, transformer.GetInputSchema(), path);
+        if (model.Image is null) throw new ArgumentException("The model was not fitted to an image; iinr model files hold image models.", nameof(model));
+        new MLContext().Model.Save(model, model.GetInputSchema(), path);
     }
 
     /// <summary>Reads a model file: an ML.NET model zip holding an IINR transformer fitted to an image. Dispose the result.</summary>

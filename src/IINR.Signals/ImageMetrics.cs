@@ -25,19 +25,27 @@ public static class ImageMetrics
     public static double Mse(SignalImage a, SignalImage b)
     {
         SignalImage.EnsureSameShape(a, b, nameof(b));
+        return Mse(a.Data, b.Data);
+    }
+
+    /// <summary>Mean squared error of two equally long runs of values (accumulated in double precision).</summary>
+    /// <param name="a">First values.</param>
+    /// <param name="b">Second values, as many.</param>
+    public static double Mse(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"The runs hold {a.Length} and {b.Length} values; they must be equally long.", nameof(b));
+        if (a.Length == 0) throw new ArgumentException("There are no values to compare.", nameof(a));
         double sum = 0;
-        float[] x = a.Data, y = b.Data;
-        for (int i = 0; i < x.Length; i++)
+        for (int i = 0; i < a.Length; i++)
         {
-            double d = (double)x[i] - y[i];
+            double d = (double)a[i] - b[i];
             sum += d * d;
         }
-        return sum / x.Length;
+        return sum / a.Length;
     }
 
     /// <summary>
-    /// Peak signal-to-noise ratio in dB, 10·log10(R² / MSE). Identical images give
-    /// <see cref="double.PositiveInfinity"/> (explicitly, not via a division by zero).
+    /// Peak signal-to-noise ratio in dB of two images, <see cref="Psnr(double, double)"/> of their <see cref="Mse(SignalImage, SignalImage)"/>.
     /// </summary>
     /// <param name="a">First image.</param>
     /// <param name="b">Second image, same shape.</param>
@@ -45,9 +53,18 @@ public static class ImageMetrics
     public static double Psnr(SignalImage a, SignalImage b, double dataRange = 1.0)
     {
         if (!(dataRange > 0)) throw new ArgumentOutOfRangeException(nameof(dataRange), dataRange, "The data range must be positive.");
-        double mse = Mse(a, b);
-        return mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(dataRange * dataRange / mse);
+        return Psnr(Mse(a, b), dataRange);
     }
+
+    /// <summary>
+    /// Peak signal-to-noise ratio in dB for a mean squared error: 10·log10(R² / MSE); a zero error gives
+    /// <see cref="double.PositiveInfinity"/> (explicitly, not via a division by zero). The one PSNR formula of
+    /// the project: training progress, task reports and <see cref="Psnr(SignalImage, SignalImage, double)"/> use it.
+    /// </summary>
+    /// <param name="mse">The mean squared error, ≥ 0.</param>
+    /// <param name="dataRange">The value range R; 1 for signals in [0, 1].</param>
+    public static double Psnr(double mse, double dataRange = 1.0) =>
+        mse <= 0 ? double.PositiveInfinity : 10 * Math.Log10(dataRange * dataRange / mse);
 
     /// <summary>Mean structural similarity (SSIM), averaged over channels.</summary>
     /// <remarks>

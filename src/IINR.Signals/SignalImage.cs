@@ -54,6 +54,26 @@ public sealed class SignalImage
         return new SignalImage(Width, Height, 1, grey);
     }
 
+    /// <summary>A copy with every value clamped to [0, 1] (what an 8-bit image file keeps; NaN becomes 0).</summary>
+    public SignalImage Clamp01()
+    {
+        var data = new float[Data.Length];
+        for (int i = 0; i < data.Length; i++)
+        {
+            float v = Data[i];
+            data[i] = float.IsNaN(v) ? 0f : Math.Clamp(v, 0f, 1f);
+        }
+        return new SignalImage(Width, Height, Channels, data);
+    }
+
+    /// <summary>Fraction of the values outside [0, 1] (NaN included): what an 8-bit image file clips.</summary>
+    public double OutOfRangeFraction()
+    {
+        long n = 0;
+        foreach (float v in Data) if (!(v >= 0f && v <= 1f)) n++;
+        return (double)n / Data.Length;
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming both shapes unless the two images have the same size and channel count.</summary>
     public static void EnsureSameShape(SignalImage a, SignalImage b, string paramName)
     {

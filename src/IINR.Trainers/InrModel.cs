@@ -17,7 +17,7 @@ public sealed class InrModel : IDisposable
     internal InrModel(IterativeInr network, Device device)
     {
         _network = network;
-        Device = device;
+        TorchDevice = device;
         network.eval();
     }
 
@@ -30,11 +30,12 @@ public sealed class InrModel : IDisposable
     /// <summary>C, values per output row.</summary>
     public int Channels => _network.Channels;
 
-    /// <summary>The device the weights live on.</summary>
-    public Device Device { get; }
+    /// <summary>Where the weights live: <see cref="ComputeDevice.Cpu"/> or <see cref="ComputeDevice.Cuda"/>.</summary>
+    public ComputeDevice Device => TorchDevice.type == DeviceType.CPU ? ComputeDevice.Cpu : ComputeDevice.Cuda;
 
-    /// <summary>The network (for benchmarks and tests).</summary>
-    public IterativeInr Network => _network;
+    internal Device TorchDevice { get; }
+
+    internal IterativeInr Network => _network;
 
     /// <summary>Trainable parameters of the backbone (complex parameters count twice).</summary>
     public long BackboneParameterCount => _network.BackboneParameterCount;
@@ -68,15 +69,15 @@ public sealed class InrModel : IDisposable
         TrainingSet.CheckFinite(coordinates, InputDims, nameof(coordinates));
         if (n == 0) return;
         // The plain backbone has no start state: it pays for no noise.
-        var z = _network.IsIterative ? CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.Seed, Options.NoiseDistribution) : null;
+        var z = _network.IsIterative ? CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.EffectiveSeed, Options.NoiseDistribution) : null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var x = TensorIO.FromSpan(coordinates, n, InputDims, Device);
-            var zt = z is null ? null : TensorIO.FromSpan(z, n, Channels, Device);
-            var y = torch.empty([n, Channels], ScalarType.Float32, Device);
+            var x = TensorIO.FromSpan(coordinates, n, InputDims, TorchDevice);
+            var zt = z is null ? null : TensorIO.FromSpan(z, n, Channels, TorchDevice);
+            var y = torch.empty([n, Channels], ScalarType.Float32, TorchDevice);
             ChunkedInference.Run(_network, x, zt, s, y, libTorchHeads: libTorchHeads);
             TensorIO.ToSpan(y, destination);
         }

@@ -112,8 +112,10 @@ public sealed record InrOptions
     /// and bounds memory. Default 8192 (CPU), irrelevant on CUDA where a batch runs in one pass.</summary>
     public int ChunkSize { get; init; } = 8192;
 
-    /// <summary>Seed of the weights, of Z and of every training draw. Default 0.</summary>
-    public int Seed { get; init; }
+    /// <summary>Seed of the weights, of Z and of every training draw; null = none given: the core uses 0
+    /// (<see cref="EffectiveSeed"/>), the ML.NET catalog its MLContext's seed. A fitted model stores the seed
+    /// it used. Default null.</summary>
+    public int? Seed { get; init; }
 
     /// <summary>libtorch intra-op threads for training (process-wide); null = keep the current setting
     /// (libtorch's default is the number of physical cores). On a shared machine, give each process
@@ -141,6 +143,10 @@ public sealed record InrOptions
         BackboneKind.FourierFeatures => 1e-3,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown backbone."),
     };
+
+    /// <summary>The seed actually used: <see cref="Seed"/> or 0.</summary>
+    [JsonIgnore]
+    public int EffectiveSeed => Seed ?? 0;
 
     /// <summary>ω0 actually used.</summary>
     [JsonIgnore]

@@ -1,33 +1,99 @@
+using IINR.Signals;
+using IINR.Signals.Geometry;
+using IINR.Trainers;
+using Microsoft.ML.IINR.Internal;
+
 namespace Microsoft.ML.IINR;
 
 /// <summary>
-/// The entry point for implicit neural representations in ML.NET: <c>mlContext.Transforms.IINR</c>.
+/// The entry point for implicit neural representations in ML.NET: <c>mlContext.Transforms.IINR</c>. Its
+/// components use the <see cref="MLContext"/> it came from: its log, its seed and its cancellation.
 /// </summary>
 /// <example>
 /// <code>
 /// var data = mlContext.Data.LoadFromImage("photo.png");            // one row per pixel
-/// using var model = mlContext.Transforms.IINR.Fit(data, new IINROptions { Iterations = 500 });
+/// using var model = mlContext.Transforms.IINR.Fit(data, new IINROptions { Model = new() { Iterations = 500 } });
 /// var metrics = mlContext.Transforms.IINR.Evaluate(model.Transform(data));
 /// using var large = model.RenderImage(4 * 256, 4 * 256);           // super-resolution
 /// large.Save("photo-4x.png");
+///
+/// using var upscaled = mlContext.Transforms.IINR.SuperResolve(ImageFile.Load("small.png"), scale: 4);
+/// ImageFile.SavePng(upscaled.Image, "small-4x.png");
 /// </code>
 /// </example>
 public sealed class IINRCatalog
 {
-    internal IINRCatalog()
-    {
-    }
+    private readonly ContextEnvironment _env;
+
+    internal IINRCatalog(ContextEnvironment env) => _env = env;
 
     /// <summary>Creates an estimator that fits an (iterative) implicit neural representation.</summary>
     /// <param name="options">Columns and hyperparameters; null = all defaults. Copied and validated here.</param>
-    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public IINREstimator Trainer(IINROptions? options = null) => new(options ?? new IINROptions());
+    /// <exception cref="ArgumentException">An option is invalid; <see cref="ArgumentException.ParamName"/> names it.</exception>
+    public IINREstimator Trainer(IINROptions? options = null) => new(_env, options ?? new IINROptions());
 
     /// <summary>Fits a model to <paramref name="data"/>: <c>Trainer(options).Fit(data)</c>.</summary>
     /// <param name="data">Coordinates and signal columns (see <see cref="IINREstimator"/>).</param>
     /// <param name="options">Columns and hyperparameters; null = all defaults.</param>
     /// <returns>The fitted transformer; dispose it to free the weights.</returns>
     public IINRTransformer Fit(IDataView data, IINROptions? options = null) => Trainer(options).Fit(data);
+
+    // ---- single-image and occupancy tasks ----
+
+    /// <summary>
+    /// Fits <paramref name="image"/> on its pixel grid and renders the reconstruction at its size.
+    /// </summary>
+    /// <param name="image">The image (1 to 64 channels).</param>
+    /// <param name="options">Null = <see cref="IINROptions.ForFitting"/> (SIREN).</param>
+    /// <returns>The reconstruction, the model and the report; dispose it to free the model.</returns>
+    public IINRImageResult FitImage(SignalImage image, IINROptions? options = null) =>
+        ImageTasks.FitImage(_env, image, options ?? IINROptions.ForFitting());
+
+    /// <summary>
+    /// Super-resolves <paramref name="image"/>: fits it through the area-average forward model at
+    /// <see cref="IINROptions.TrainingScale"/> (the network renders the image's frame on the finer grid, and the
+    /// averages of its cells are fitted to the pixels), then renders the frame at <paramref name="scale"/>× the
+    /// input size (any scale: beyond the training scale the model is queried zero-shot).
+    /// </summary>
+    /// <param name="image">The low-resolution image.</param>
+    /// <param name="scale">Output size as a multiple of the input size (sides rounded, <see cref="ImageFrame.Scaled"/>), a finite value &gt; 0.</param>
+    /// <param name="options">Null = <see cref="IINROptions.ForSuperResolution"/> (SIREN, training scale 2).</param>
+    /// <returns>The upscaled image, the model and the report; dispose it to free the model.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The scale is not a finite value &gt; 0, or gives more than 64 megapixels.</exception>
+    public IINRImageResult SuperResolve(SignalImage image, double scale, IINROptions? options = null) =>
+        ImageTasks.SuperResolve(_env, image, scale, options ?? IINROptions.ForSuperResolution());
+
+    /// <summary>
+    /// Denoises <paramref name="noisy"/> by fitting it and rendering the fit. The inference steps matter (more steps
+    /// recover more detail, and eventually the noise): with <paramref name="automaticSteps"/> they are chosen without
+    /// a clean image. A seeded random <paramref name="holdOutFraction"/> of the pixels is left out of training, and of
+    /// 1 to <paramref name="maxSteps"/> steps the one whose prediction at those pixels is closest to their noisy values
+    /// wins: the noise there is independent of the fit, so the expected held-out error is the error against the clean
+    /// image plus the noise variance. The model trained without the held-out pixels renders the output, unless
+    /// <paramref name="refit"/> fits again on all of them.
+    /// </summary>
+    /// <param name="noisy">The noisy image.</param>
+    /// <param name="options">Null = <see cref="IINROptions.ForDenoising"/> (SIREN). With fixed steps, <see cref="InrOptions.Steps"/>.</param>
+    /// <param name="automaticSteps">Choose the steps on held-out pixels (a plain backbone has none to choose).</param>
+    /// <param name="holdOutFraction">Fraction of the pixels held out, in (0, 0.5).</param>
+    /// <param name="maxSteps">Largest step count tried, 1 to 64.</param>
+    /// <param name="refit">After choosing, fit again on all pixels (twice the training time).</param>
+    /// <returns>The denoised image, the model with the steps used, how they were chosen; dispose it to free the model.</returns>
+    public IINRImageResult Denoise(SignalImage noisy, IINROptions? options = null, bool automaticSteps = true,
+        double holdOutFraction = TaskPresets.DenoisingHoldOutFraction, int maxSteps = TaskPresets.DenoisingMaxSteps, bool refit = false) =>
+        ImageTasks.Denoise(_env, noisy, options ?? IINROptions.ForDenoising(), automaticSteps, holdOutFraction, maxSteps, refit);
+
+    /// <summary>
+    /// Fits the occupancy of a voxel grid (D = 3, C = 1; <c>LoadFromOccupancy</c>'s rows), predicts it on the grid,
+    /// measures the IoU at 0.5 and extracts the 0.5 isosurface by marching cubes.
+    /// </summary>
+    /// <param name="volume">The 0/1 grid; its voxel centres span [−1, 1]³ (<see cref="VoxelGrid"/>).</param>
+    /// <param name="options">Null = <see cref="IINROptions.ForOccupancy"/> (SIREN).</param>
+    /// <returns>The model, the predicted grid, the IoU and the surface; dispose it to free the model.</returns>
+    public IINROccupancyResult FitOccupancy(OccupancyVolume volume, IINROptions? options = null) =>
+        OccupancyTask.Fit(_env, volume, options ?? IINROptions.ForOccupancy());
+
+    // ---- evaluation ----
 
     /// <summary>
     /// Reconstruction quality of a scored data view (one that went through an

@@ -1,4 +1,5 @@
 using Microsoft.ML.IINR;
+using Microsoft.ML.IINR.Internal;
 
 namespace Microsoft.ML;
 
@@ -9,17 +10,8 @@ public static class IINRCatalogExtensions
     /// <param name="catalog">The transforms catalog of an <see cref="MLContext"/>.</param>
     extension(TransformsCatalog catalog)
     {
-        /// <summary>Implicit neural representations: fit a coordinate network to a signal and query it anywhere (<see cref="IINRCatalog"/>).</summary>
-        public IINRCatalog IINR
-        {
-            get
-            {
-                ArgumentNullException.ThrowIfNull(catalog);
-                return Shared;
-            }
-        }
+        /// <summary>Implicit neural representations: fit a coordinate network to a signal and query it anywhere
+        /// (<see cref="IINRCatalog"/>). Its components use this catalog's <see cref="MLContext"/>: its log, seed and cancellation.</summary>
+        public IINRCatalog IINR => new(ContextEnvironment.Of(catalog));
     }
-
-    // The catalog is stateless, so one instance serves every context.
-    private static readonly IINRCatalog Shared = new();
 }

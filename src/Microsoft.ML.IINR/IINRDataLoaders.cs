@@ -25,7 +25,7 @@ public static class IINRDataLoaders
     /// (C = 1 for grey files, 3 otherwise). The image size travels as annotations (<see cref="IINRAnnotations"/>).
     /// </summary>
     /// <remarks>
-    /// Reads 8- and 16-bit PNG (16-bit at full precision), JPEG and BMP through <see cref="ImageFile"/>:
+    /// Reads 8- and 16-bit PNG (16-bit at full precision), JPEG and BMP through <see cref="ImageFile"/> (IINR.Signals):
     /// grey and grey+alpha give 1 channel, RGB and RGBA 3; an alpha channel is dropped (the colours are
     /// used as stored, not composited). Values are stored value / maximum, with no gamma or colour-profile
     /// conversion.
@@ -46,7 +46,7 @@ public static class IINRDataLoaders
     /// <summary>
     /// Loads an <see cref="MLImage"/> as one row per pixel, like <see cref="LoadFromImage(DataOperationsCatalog, string, string, string)"/>,
     /// always with 3 channels (RGB; alpha is dropped, and a grey image gives three equal channels —
-    /// convert it with <see cref="ImageFile.FromMLImage"/> and <see cref="SignalImage.ToGrey"/> for one).
+    /// convert it with <see cref="MLImageConversions.ToSignalImage"/> and <see cref="SignalImage.ToGrey"/> for one).
     /// </summary>
     /// <param name="catalog">The data catalog of an <see cref="MLContext"/>.</param>
     /// <param name="image">An image in Rgba32 or Bgra32 format.</param>
@@ -56,7 +56,7 @@ public static class IINRDataLoaders
         string coordinatesColumnName = "Coordinates", string signalColumnName = "Signal")
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return LoadFromImage(catalog, ImageFile.FromMLImage(image), coordinatesColumnName, signalColumnName);
+        return LoadFromImage(catalog, image.ToSignalImage(), coordinatesColumnName, signalColumnName);
     }
 
     /// <summary>
@@ -71,6 +71,12 @@ public static class IINRDataLoaders
         string coordinatesColumnName = "Coordinates", string signalColumnName = "Signal")
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        return ImageView(image, coordinatesColumnName, signalColumnName);
+    }
+
+    /// <summary>The view of <see cref="LoadFromImage(DataOperationsCatalog, SignalImage, string, string)"/>.</summary>
+    internal static IDataView ImageView(SignalImage image, string coordinatesColumnName, string signalColumnName)
+    {
         ArgumentNullException.ThrowIfNull(image);
         CheckNames(coordinatesColumnName, signalColumnName);
         if (image.Channels > TrainingSet.MaxChannels)
@@ -96,6 +102,12 @@ public static class IINRDataLoaders
         string coordinatesColumnName = "Coordinates", string signalColumnName = "Signal")
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        return OccupancyView(volume, coordinatesColumnName, signalColumnName);
+    }
+
+    /// <summary>The view of <see cref="LoadFromOccupancy"/>.</summary>
+    internal static IDataView OccupancyView(OccupancyVolume volume, string coordinatesColumnName, string signalColumnName)
+    {
         ArgumentNullException.ThrowIfNull(volume);
         CheckNames(coordinatesColumnName, signalColumnName);
         return new ArrayDataView(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IINR.Signals;
 using IINR.Trainers;
 using Microsoft.ML.Data;
 using Microsoft.ML.IINR.Internal;
@@ -13,7 +14,7 @@ namespace Microsoft.ML.IINR;
 /// <para><b>Input.</b> <see cref="IINROptions.CoordinatesColumnName"/>: <c>Vector&lt;Single, D&gt;</c>,
 /// D = 1, 2 or 3, values in [−1, 1]; <see cref="IINROptions.SignalColumnName"/>:
 /// <c>Vector&lt;Single, C&gt;</c>, C = 1 to 64. Every value must be finite. All rows are read into
-/// memory and fitted as one training set (full batch up to <see cref="IINROptions.MaxFullBatch"/> rows).</para>
+/// memory and fitted as one training set (full batch up to <see cref="InrOptions.MaxFullBatch"/> rows).</para>
 /// <para><b>Images.</b> When the columns carry the image size annotations of
 /// <c>mlContext.Data.LoadFromImage</c> (<see cref="IINRAnnotations"/>), the fitted transformer
 /// remembers the image frame (<see cref="IINRTransformer.Image"/>) for
@@ -22,11 +23,13 @@ namespace Microsoft.ML.IINR;
 /// </remarks>
 public sealed class IINREstimator : IEstimator<IINRTransformer>
 {
+    private readonly ContextEnvironment _env;
     private readonly IINROptions _options;
 
-    internal IINREstimator(IINROptions options)
+    internal IINREstimator(ContextEnvironment env, IINROptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _env = env;
         _options = options.Clone();
         _options.Validate();
     }
@@ -53,7 +56,7 @@ public sealed class IINREstimator : IEstimator<IINRTransformer>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing, or of the wrong type or size.</exception>
     /// <exception cref="InvalidOperationException">The data has no rows, holds a NaN or infinite value, a coordinate
     /// outside [−1, 1], inconsistent image annotations, or does not suit <see cref="IINROptions.TrainingScale"/>.</exception>
-    /// <exception cref="OperationCanceledException"><see cref="IINROptions.CancellationToken"/> was cancelled.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="IINROptions.CancellationToken"/> or the MLContext's execution was cancelled.</exception>
     public IINRTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -89,17 +92,7 @@ public sealed class IINREstimator : IEstimator<IINRTransformer>
             set = new TrainingSet(x, d, y, c);
         }
 
-        var core = o.ToCoreOptions();
-        var model = InrTrainer.Fit(set, core, op, o.Progress, o.CancellationToken);
-        try
-        {
-            return IINRTransformer.FromModel(model, frame, core.Steps, o.CoordinatesColumnName, o.SignalColumnName, o.OutputColumnName);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return Fitting.Run(_env, set, op, o, frame);
     }
 
     /// <summary>The image frame from the annotations (signal column first), checked against the columns' sizes; null if there are none.</summary>

@@ -53,7 +53,7 @@ public sealed class IINRMetrics
     /// <param name="reference">The ground truth.</param>
     /// <param name="reconstruction">The image to judge.</param>
     public static IINRMetrics FromImages(MLImage reference, MLImage reconstruction) =>
-        FromImages(ImageFile.FromMLImage(reference), ImageFile.FromMLImage(reconstruction));
+        FromImages(reference.ToSignalImage(), reconstruction.ToSignalImage());
 
     /// <summary>
     /// Compares the signal and reconstruction columns of a scored data view (e.g. the output of

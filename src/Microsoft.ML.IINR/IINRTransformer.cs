@@ -30,14 +30,14 @@ namespace Microsoft.ML.IINR;
 /// products are computed with different kernels for one row and for many.</para>
 /// <para><b>Thread safety.</b> The transformer is immutable and may be used from several threads
 /// at once; evaluations of the network are serialised (libtorch already uses every core).</para>
-/// <para><b>Lifetime.</b> The weights are native memory shared by this transformer and every
-/// transformer made from it with <see cref="WithSteps"/> (reference counted): each of them holds
-/// one reference and gives it back on <see cref="Dispose"/>, and the weights are freed when the
-/// last one is disposed, in any order. A disposed transformer, and views it returned, throw
-/// <see cref="ObjectDisposedException"/> when they next evaluate. A <c>TransformerChain</c>
-/// disposes its transformers when it is disposed, and so does a <c>PredictionEngine</c> by default
-/// (ML.NET's <c>PredictionEngineOptions.OwnsTransformer</c>): to keep using the transformer, give
-/// the engine <c>WithSteps(Steps)</c>, a reference of its own, or set OwnsTransformer = false.</para>
+/// <para><b>Lifetime.</b> The weights are native memory owned by the transformer that fitted or
+/// loaded them (or received them in <see cref="FromModel"/>); its <see cref="Dispose"/> frees them.
+/// Transformers made with <see cref="WithSteps"/> share those weights without owning them: disposing
+/// one of them frees nothing, and they stop working once the owner is disposed. A disposed
+/// transformer, and views it returned, throw <see cref="ObjectDisposedException"/> when they next
+/// evaluate. A <c>TransformerChain</c> disposes its transformers when it is disposed, and so does a
+/// <c>PredictionEngine</c> by default (ML.NET's <c>PredictionEngineOptions.OwnsTransformer</c>): to
+/// keep using the transformer, give the engine <c>WithSteps(Steps)</c>, or set OwnsTransformer = false.</para>
 /// <para><b>Persistence.</b> <c>mlContext.Model.Save</c> stores the weights and options (the core's
 /// checkpoint), the column names, the steps and the image frame; <c>mlContext.Model.Load</c>
 /// (or <see cref="IINRModel.Load"/>, which explains failures) reads them back with no
@@ -53,26 +53,29 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>Rows per evaluation of the network in <see cref="Transform"/>'s cursors.</summary>
     internal const int BatchRows = 8192;
 
-    /// <summary>The entry format. 0x00010001: columns, checkpoint payload, then D, C, steps, device, image frame.</summary>
+    /// <summary>The entry format. 0x00010002: columns, checkpoint payload (checked by its own SHA-256), then D, C, steps,
+    /// device, image frame. 0x00010001 (still read) also stored a SHA-256 of the payload in Model.key.</summary>
     internal static readonly ModelFormat Format = new("IINR transformer", "IINRTRNS", LoaderSignature,
-        verWrittenCur: 0x00010001, verReadableCur: 0x00010001, verWeCanReadBack: 0x00010001);
+        verWrittenCur: 0x00010002, verReadableCur: 0x00010002, verWeCanReadBack: 0x00010001);
 
-    private readonly SharedModel _shared;
+    private readonly InrModel _model;
+    private readonly bool _ownsModel;
     private readonly ComputeDevice _loadDevice;
     private int _disposed;
 
-    internal IINRTransformer(SharedModel shared, string coordinatesColumnName, string signalColumnName, string outputColumnName,
+    private IINRTransformer(InrModel model, bool ownsModel, string coordinatesColumnName, string signalColumnName, string outputColumnName,
         int steps, ImageFrame? image, ComputeDevice loadDevice)
     {
-        _shared = shared;
+        _model = model;
+        _ownsModel = ownsModel;
         CoordinatesColumnName = coordinatesColumnName;
         SignalColumnName = signalColumnName;
         OutputColumnName = outputColumnName;
         Steps = steps;
         Image = image;
         _loadDevice = loadDevice;
-        CoordinateDimension = shared.Model.InputDims;
-        Channels = shared.Model.Channels;
+        CoordinateDimension = model.InputDims;
+        Channels = model.Channels;
     }
 
     /// <summary>
@@ -82,10 +85,9 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
     /// </summary>
     /// <remarks>
     /// <para><b>Ownership.</b> The transformer takes ownership of <paramref name="model"/>: its weights are
-    /// freed when this transformer and every one made from it with <see cref="WithSteps"/> are disposed.
-    /// Do not dispose the model yourself, and do not use it after that; to keep a model of your own,
-    /// wrap a copy (<see cref="InrModel.Save"/> into a stream, then <see cref="InrModel.Load"/>).
-    /// If this method throws, the model stays yours.</para>
+    /// freed when this transformer is disposed. Do not dispose the model yourself, and do not use it after
+    /// that; to keep a model of your own, wrap a copy (<see cref="InrModel.Save"/> into a stream, then
+    /// <see cref="InrModel.Load"/>). If this method throws, the model stays yours.</para>
     /// <para><b>Saving.</b> Give <c>mlContext.Model.Save</c> the schema of <see cref="GetInputSchema"/>
     /// (or of the data the model was fitted to). A model that lives on the CPU loads on the CPU;
     /// one on a GPU loads on a GPU when there is one.</para>
@@ -122,8 +124,8 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
             if (!f.HasValidGeometry)
                 throw new ArgumentException($"The image frame ({f.Width}×{f.Height}, extents {f.ExtentX}, {f.ExtentY}) is invalid: sizes must be ≥ 1 and extents finite and > 0.", nameof(image));
         }
-        var loadDevice = model.Device.type == TorchSharp.DeviceType.CPU ? ComputeDevice.Cpu : ComputeDevice.Auto;
-        return new IINRTransformer(new SharedModel(model), coordinatesColumnName, signalColumnName, outputColumnName, k, image, loadDevice);
+        var loadDevice = model.Device == ComputeDevice.Cpu ? ComputeDevice.Cpu : ComputeDevice.Auto;
+        return new IINRTransformer(model, ownsModel: true, coordinatesColumnName, signalColumnName, outputColumnName, k, image, loadDevice);
     }
 
     /// <summary>
@@ -180,22 +182,30 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return _shared.Model;
+            return _model;
         }
     }
 
     /// <summary>
-    /// A transformer that evaluates the same model with <paramref name="steps"/> inference steps.
-    /// It shares the weights (no copy) and must be disposed like this one; see the remarks on
-    /// lifetime.
+    /// A transformer that evaluates the same model with <paramref name="steps"/> inference steps. It
+    /// shares the weights (no copy) without owning them: it works while this transformer's owner does,
+    /// and disposing it frees nothing (see the remarks on lifetime).
     /// </summary>
     /// <param name="steps">Inference steps, 1 to 1000.</param>
     public IINRTransformer WithSteps(int steps)
     {
         CheckSteps(steps);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        _shared.AddReference();
-        return new IINRTransformer(_shared, CoordinatesColumnName, SignalColumnName, OutputColumnName, steps, Image, _loadDevice);
+        return new IINRTransformer(Model, ownsModel: false, CoordinatesColumnName, SignalColumnName, OutputColumnName, steps, Image, _loadDevice);
+    }
+
+    /// <summary>This transformer with <paramref name="steps"/>, taking over the weights: this one is disposed, the
+    /// result owns what this one owned.</summary>
+    internal IINRTransformer MoveTo(int steps)
+    {
+        CheckSteps(steps);
+        var moved = new IINRTransformer(Model, _ownsModel, CoordinatesColumnName, SignalColumnName, OutputColumnName, steps, Image, _loadDevice);
+        Volatile.Write(ref _disposed, 1);
+        return moved;
     }
 
     /// <summary>Evaluates the model at N coordinates (N×D values, row-major) into N×C values.</summary>
@@ -238,7 +248,7 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
     {
         if (Image is not null && Channels is not (1 or 3))
             throw new InvalidOperationException($"An MLImage needs 1 (grey) or 3 (RGB) channels; this model has {Channels}. Use RenderSignalImage.");
-        return ImageFile.ToMLImage(RenderSignalImage(width, height));
+        return RenderSignalImage(width, height).ToMLImage();
     }
 
     /// <summary>
@@ -296,11 +306,11 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
         Model.Predict(coordinates, output, Steps);
     }
 
-    /// <summary>Frees this transformer's reference to the weights (the last reference frees them). Idempotent.</summary>
+    /// <summary>Frees the weights if this transformer owns them (not one from <see cref="WithSteps"/>). Idempotent.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            _shared.Release();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsModel)
+            _model.Dispose();
     }
 
     // ---- persistence ----
@@ -381,7 +391,7 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
             model.Dispose();
             throw ModelPersistence.Damaged(Format, where, $"it declares D = {dims}, C = {channels} but its checkpoint holds D = {model.InputDims}, C = {model.Channels}");
         }
-        return new IINRTransformer(new SharedModel(model), saved.ColumnNames[0], saved.ColumnNames[1], saved.ColumnNames[2],
+        return new IINRTransformer(model, ownsModel: true, saved.ColumnNames[0], saved.ColumnNames[1], saved.ColumnNames[2],
             steps, frame, (ComputeDevice)device);
     }
 }

@@ -1,5 +1,4 @@
 using IINR.Signals;
-using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Bench;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using IINR.Cli.Commands;
-using IINR.Cli.Tasks;
 using IINR.Signals;
 using IINR.Signals.Geometry;
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
 using IINR.Trainers.Benchmarks;
+using Microsoft.ML;
 using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Bench;
@@ -13,7 +13,8 @@ namespace IINR.Cli.Bench;
 /// <summary>
 /// Runs the benchmark suites: the paper's claims (fitting, super-resolution, denoising, occupancy,
 /// ablation, inference steps) turned into plain-vs-iterative comparisons at equal iterations and
-/// equal backbone size, and the speed of both against the machine's GEMM throughput.
+/// equal backbone size, and the speed of both against the machine's GEMM throughput. The quality suites run the
+/// library's tasks (<see cref="IINRCatalog"/>) from its task presets, as the commands do.
 /// </summary>
 public sealed class BenchRunner
 {
@@ -36,6 +37,7 @@ public sealed class BenchRunner
     readonly BenchReport _report;
     readonly TextWriter? _log;
     readonly CancellationToken _ct;
+    readonly IINRCatalog _iinr = new MLContext().Transforms.IINR;
     IReadOnlyList<(string Name, SignalImage Image)> _images = [];
 
     /// <summary>Creates a runner writing results into <paramref name="report"/> and one line per fit to <paramref name="log"/>.</summary>
@@ -72,6 +74,20 @@ public sealed class BenchRunner
 
     static string Name(BackboneKind k, bool iterative) => TrainingOptionSet.DisplayName(new InrOptions { Backbone = k, Iterative = iterative });
 
+    // The options of a fit at the benchmark's scale, from the task's preset, plain or iterative.
+    IINROptions Options(Func<BackboneKind, IINROptions> preset, BackboneKind kind, bool iterative = true, int seed = 0)
+    {
+        var options = _s.Options(preset, kind, seed);
+        options.Model = options.Model with { Iterative = iterative };
+        options.CancellationToken = _ct;
+        return options;
+    }
+
+    // Quality against the truth, measured on the output clamped to [0, 1] (what an 8-bit image keeps).
+    static double Psnr(SignalImage output, SignalImage truth) => ImageMetrics.Psnr(output.Clamp01(), truth);
+
+    static double Ssim(SignalImage output, SignalImage truth) => IINRMetrics.FromImages(truth, output.Clamp01()).Ssim ?? double.NaN;
+
     // ---- fit ----
 
     void Fit()
@@ -84,14 +100,14 @@ public sealed class BenchRunner
             foreach (var (name, image) in _images)
                 for (int seed = 0; seed < _s.Seeds; seed++)
                 {
-                    var o = _s.Model(seed) with { Backbone = kind };
                     var clock = Stopwatch.StartNew();
-                    using var plain = FitTask.Run(image, new FitTaskOptions(o with { Iterative = false }), null, _ct);
-                    using var iter = FitTask.Run(image, new FitTaskOptions(o), null, _ct);
-                    plainPsnr.Add(plain.Psnr); iterPsnr.Add(iter.Psnr); plainSsim.Add(plain.Ssim); iterSsim.Add(iter.Ssim);
-                    _report.Raw("fit", new { backbone = kind.ToString(), image = name, seed, plainPsnr = plain.Psnr, iterativePsnr = iter.Psnr,
-                        plainSsim = plain.Ssim, iterativeSsim = iter.Ssim, plainSeconds = plain.TrainSeconds, iterativeSeconds = iter.TrainSeconds });
-                    Log($"fit {Name(kind, false)} vs {Name(kind, true)} on {name}, seed {seed}: {plain.Psnr:F2} → {iter.Psnr:F2} dB ({clock.Elapsed.TotalSeconds:F0} s)");
+                    using var plain = _iinr.FitImage(image, Options(b => IINROptions.ForFitting(b), kind, iterative: false, seed));
+                    using var iter = _iinr.FitImage(image, Options(b => IINROptions.ForFitting(b), kind, iterative: true, seed));
+                    double pp = Psnr(plain.Image, image), ip = Psnr(iter.Image, image), ps = Ssim(plain.Image, image), iss = Ssim(iter.Image, image);
+                    plainPsnr.Add(pp); iterPsnr.Add(ip); plainSsim.Add(ps); iterSsim.Add(iss);
+                    _report.Raw("fit", new { backbone = kind.ToString(), image = name, seed, plainPsnr = pp, iterativePsnr = ip,
+                        plainSsim = ps, iterativeSsim = iss, plainSeconds = plain.TrainSeconds, iterativeSeconds = iter.TrainSeconds });
+                    Log($"fit {Name(kind, false)} vs {Name(kind, true)} on {name}, seed {seed}: {pp:F2} → {ip:F2} dB ({clock.Elapsed.TotalSeconds:F0} s)");
                 }
             var (w, l, p) = SignTest.Of(iterPsnr, plainPsnr);
             string paper = PaperFit.TryGetValue(kind, out var pf) ? $"{BenchReport.F(pf.Plain)} → {BenchReport.F(pf.Iterative)} ({BenchReport.Signed(pf.Iterative - pf.Plain)})" : "–";
@@ -113,25 +129,24 @@ public sealed class BenchRunner
         if (hr.Width % 4 != 0) throw new ArgumentException($"The super-resolution suite needs a size divisible by 4; got {hr.Width}.");
         var lr = Resampling.DownscaleArea(hr, 4);
         var ref2 = Resampling.DownscaleArea(hr, 2);
-        double bic2 = ImageMetrics.Psnr(ImageInr.Clamp01(Resampling.ResizeBicubic(lr, ref2.Width, ref2.Height)), ref2);
-        double bic4 = ImageMetrics.Psnr(ImageInr.Clamp01(Resampling.ResizeBicubic(lr, hr.Width, hr.Height)), hr);
+        double bic2 = Psnr(Resampling.ResizeBicubic(lr, ref2.Width, ref2.Height), ref2);
+        double bic4 = Psnr(Resampling.ResizeBicubic(lr, hr.Width, hr.Height), hr);
         var rows = new List<IReadOnlyList<string>>();
         foreach (var kind in AllBackbones)
             foreach (bool iterative in new[] { false, true })
             {
-                var o = SuperResolutionOptions.WithTaskDefaults(_s.Model() with { Backbone = kind, Iterative = iterative });
-                using var r = SuperResolutionTask.Run(lr, new SuperResolutionOptions(o, Scale: 4, TrainScale: 2), hr, null, _ct);
-                var (x2, _) = ImageInr.Render(r.Model, r.Frame, ref2.Width, ref2.Height);
-                double p2 = ImageInr.Psnr(x2, ref2), p4 = r.Psnr!.Value, s2 = ImageInr.Ssim(x2, ref2);
-                rows.Add([Name(kind, iterative), BenchReport.F(p2), BenchReport.F(p4), BenchReport.F(s2, 4), BenchReport.F(r.Ssim!.Value, 4)]);
-                _report.Raw("sr", new { backbone = kind.ToString(), iterative, psnr2x = p2, psnr4x = p4, ssim2x = s2, ssim4x = r.Ssim,
+                using var r = _iinr.SuperResolve(lr, 4, Options(b => IINROptions.ForSuperResolution(b, trainingScale: 2), kind, iterative));
+                var x2 = r.Model.RenderSignalImage(ref2.Width, ref2.Height);
+                double p2 = Psnr(x2, ref2), p4 = Psnr(r.Image, hr), s2 = Ssim(x2, ref2), s4 = Ssim(r.Image, hr);
+                rows.Add([Name(kind, iterative), BenchReport.F(p2), BenchReport.F(p4), BenchReport.F(s2, 4), BenchReport.F(s4, 4)]);
+                _report.Raw("sr", new { backbone = kind.ToString(), iterative, psnr2x = p2, psnr4x = p4, ssim2x = s2, ssim4x = s4,
                     bicubicPsnr2x = bic2, bicubicPsnr4x = bic4, trainSeconds = r.TrainSeconds });
                 Log($"sr {Name(kind, iterative)} on {imageName}: 2× {p2:F2} dB, 4× {p4:F2} dB (bicubic {bic2:F2} / {bic4:F2})");
             }
         rows.Add(["bicubic", BenchReport.F(bic2), BenchReport.F(bic4), "", ""]);
         _report.Table("Super-resolution: fit at 2×, query at 2× and 4× (PSNR dB, SSIM)",
             $"Observed {lr.Width}×{lr.Height} (area-downscaled from '{imageName}' {hr.Width}×{hr.Height}); trained through render-at-2×-then-average; " +
-            $"ω0 = {SuperResolutionOptions.DefaultOmega0} for SIREN and FINER (the task default). 2× compared with the 2× area-downscaled truth, 4× with the truth. Paper (DIV2K, 4×): SIREN 25.03 → 25.53, WIRE 24.57 → 25.78, Gauss 23.85 → 25.18.",
+            $"ω0 = {TaskPresets.SuperResolution(BackboneKind.Siren).Omega0} for SIREN and FINER (the task preset). 2× compared with the 2× area-downscaled truth, 4× with the truth. Paper (DIV2K, 4×): SIREN 25.03 → 25.53, WIRE 24.57 → 25.78, Gauss 23.85 → 25.18.",
             ["model", "2× PSNR", "4× PSNR", "2× SSIM", "4× SSIM"], rows);
     }
 
@@ -144,22 +159,25 @@ public sealed class BenchRunner
         foreach (double tau in new[] { 30.0, 100.0 })
         {
             var noisy = NoiseSimulator.AddPhotonNoise(clean, tau, NoiseSimulator.DefaultReadoutSigma, seed: 1);
-            double input = ImageInr.Psnr(noisy, clean);
+            double input = Psnr(noisy, clean);
             foreach (var kind in PaperBackbones)
             {
-                var o = DenoiseOptions.WithTaskDefaults(_s.Model() with { Backbone = kind });
-                using var plain = DenoiseTask.Run(noisy, new DenoiseOptions(o with { Iterative = false }, Steps: 1), clean, null, _ct);
-                using var iter = DenoiseTask.Run(noisy, new DenoiseOptions(o, Steps: o.Steps), clean, null, _ct);
-                rows.Add([$"τ = {tau:0}", kind.ToString(), BenchReport.F(input), BenchReport.F(plain.Psnr!.Value), BenchReport.F(iter.Psnr!.Value),
-                    BenchReport.Signed(iter.Psnr!.Value - plain.Psnr!.Value), BenchReport.F(plain.Ssim!.Value, 4), BenchReport.F(iter.Ssim!.Value, 4)]);
+                var plainOptions = Options(b => IINROptions.ForDenoising(b), kind, iterative: false);
+                plainOptions.Model = plainOptions.Model with { Steps = 1 };
+                using var plain = _iinr.Denoise(noisy, plainOptions, automaticSteps: false);
+                using var iter = _iinr.Denoise(noisy, Options(b => IINROptions.ForDenoising(b), kind), automaticSteps: false);
+                double pp = Psnr(plain.Image, clean), ip = Psnr(iter.Image, clean), ps = Ssim(plain.Image, clean), iss = Ssim(iter.Image, clean);
+                rows.Add([$"τ = {tau:0}", kind.ToString(), BenchReport.F(input), BenchReport.F(pp), BenchReport.F(ip),
+                    BenchReport.Signed(ip - pp), BenchReport.F(ps, 4), BenchReport.F(iss, 4)]);
                 _report.Raw("denoise", new { tau, readout = NoiseSimulator.DefaultReadoutSigma, backbone = kind.ToString(), inputPsnr = input,
-                    plainPsnr = plain.Psnr, iterativePsnr = iter.Psnr, plainSsim = plain.Ssim, iterativeSsim = iter.Ssim });
-                Log($"denoise τ={tau} {kind}: input {input:F2}, plain {plain.Psnr:F2}, I- {iter.Psnr:F2} dB");
+                    plainPsnr = pp, iterativePsnr = ip, plainSsim = ps, iterativeSsim = iss });
+                Log($"denoise τ={tau} {kind}: input {input:F2}, plain {pp:F2}, I- {ip:F2} dB");
             }
         }
         _report.Table("Denoising: photon noise y = (Poisson(τ·I) + 2·N(0,1)) / τ (PSNR dB vs the clean image, SSIM)",
-            $"Image '{imageName}'; the I-version uses {new InrOptions().Steps} steps; ω0 = {DenoiseOptions.DefaultOmega0} (SIREN, FINER), WIRE ω0 = {DenoiseOptions.DefaultWireOmega0}, " +
-            $"s = {DenoiseOptions.DefaultScale} (WIRE, Gauss). Paper (DIV2K): SIREN 23.86 → 25.59, WIRE 23.32 → 24.76, Gauss 23.10 → 24.20.",
+            $"Image '{imageName}'; the I-version uses {TaskPresets.Denoising().Steps} steps; ω0 = {TaskPresets.Denoising(BackboneKind.Siren).Omega0} (SIREN, FINER), " +
+            $"WIRE ω0 = {TaskPresets.Denoising(BackboneKind.Wire).Omega0}, s = {TaskPresets.Denoising(BackboneKind.Wire).Scale} (WIRE, Gauss) (the task preset). " +
+            "Paper (DIV2K): SIREN 23.86 → 25.59, WIRE 23.32 → 24.76, Gauss 23.10 → 24.20.",
             ["noise", "backbone", "noisy input", "plain", "I-version", "gain", "plain SSIM", "I- SSIM"], rows);
     }
 
@@ -172,16 +190,15 @@ public sealed class BenchRunner
         var rows = new List<IReadOnlyList<string>>();
         foreach (var (name, mesh) in shapes)
         {
-            var target = OccupancyTarget.FromMesh(mesh, _s.OccupancyResolution);
-            var ious = new List<string>();
+            var volume = Voxelizer.Voxelize(mesh.NormalizeToUnitCube(0.05f, out _), _s.OccupancyResolution);
             foreach (var kind in PaperBackbones)
             {
-                var o = _s.Model() with { Backbone = kind };
-                using var plain = OccupancyTask.Run(target, new OccupancyOptions(o with { Iterative = false }), null, _ct);
-                using var iter = OccupancyTask.Run(target, new OccupancyOptions(o), null, _ct);
-                rows.Add([name, kind.ToString(), BenchReport.F(plain.IoU, 4), BenchReport.F(iter.IoU, 4), BenchReport.Signed(iter.IoU - plain.IoU, 4)]);
-                _report.Raw("occupancy", new { shape = name, resolution = _s.OccupancyResolution, backbone = kind.ToString(), plainIoU = plain.IoU, iterativeIoU = iter.IoU });
-                Log($"occupancy {name} {kind}: IoU {plain.IoU:F4} → {iter.IoU:F4}");
+                using var plain = _iinr.FitOccupancy(volume, Options(b => IINROptions.ForOccupancy(b), kind, iterative: false));
+                using var iter = _iinr.FitOccupancy(volume, Options(b => IINROptions.ForOccupancy(b), kind));
+                double pi = plain.Metrics.IoU, ii = iter.Metrics.IoU;
+                rows.Add([name, kind.ToString(), BenchReport.F(pi, 4), BenchReport.F(ii, 4), BenchReport.Signed(ii - pi, 4)]);
+                _report.Raw("occupancy", new { shape = name, resolution = _s.OccupancyResolution, backbone = kind.ToString(), plainIoU = pi, iterativeIoU = ii });
+                Log($"occupancy {name} {kind}: IoU {pi:F4} → {ii:F4}");
             }
         }
         _report.Table($"3D occupancy: IoU at 0.5 on the {_s.OccupancyResolution}³ grid",
@@ -195,7 +212,7 @@ public sealed class BenchRunner
     void Ablation()
     {
         var (imageName, image) = _images[0];
-        var d = _s.Model();
+        var d = Options(b => IINROptions.ForFitting(b), BackboneKind.Siren).Model;
         (string Name, InrOptions Options)[] variants =
         [
             ("plain SIREN", d with { Iterative = false }),
@@ -215,10 +232,11 @@ public sealed class BenchRunner
         var rows = new List<IReadOnlyList<string>>();
         foreach (var (name, o) in variants)
         {
-            using var r = FitTask.Run(image, new FitTaskOptions(o), null, _ct);
-            var byStep = PsnrBySteps(r.Model, r.Frame, image, [1, 2, 4, 8]);
-            rows.Add([name, .. byStep.Select(v => BenchReport.F(v)), BenchReport.F(r.Ssim, 4)]);
-            _report.Raw("ablation", new { variant = name, psnrBySteps = byStep, ssim = r.Ssim });
+            using var r = _iinr.FitImage(image, new IINROptions { Model = o, CancellationToken = _ct });
+            var byStep = PsnrBySteps(r.Model, image, [1, 2, 4, 8]);
+            double ssim = Ssim(r.Image, image);
+            rows.Add([name, .. byStep.Select(v => BenchReport.F(v)), BenchReport.F(ssim, 4)]);
+            _report.Raw("ablation", new { variant = name, psnrBySteps = byStep, ssim });
             Log($"ablation {name}: {string.Join(" / ", byStep.Select(v => v.ToString("F2")))} dB");
         }
         _report.Table("Ablation (I-SIREN; PSNR dB at 1 / 2 / 4 / 8 inference steps)",
@@ -232,29 +250,34 @@ public sealed class BenchRunner
     {
         var (imageName, image) = _images[0];
         var rows = new List<IReadOnlyList<string>>();
-        using (var fit = FitTask.Run(image, new FitTaskOptions(_s.Model()), null, _ct))
-            rows.Add(["fitting (I-SIREN)", .. StepRow(fit.Model, fit.Frame, image, "fitting")]);
+        using (var fit = _iinr.FitImage(image, Options(b => IINROptions.ForFitting(b), BackboneKind.Siren)))
+            rows.Add(["fitting (I-SIREN)", .. StepRow(fit.Model, image, "fitting")]);
 
         var noisy = NoiseSimulator.AddPhotonNoise(image, 30, NoiseSimulator.DefaultReadoutSigma, seed: 1);
-        var o = DenoiseOptions.WithTaskDefaults(_s.Model());
-        using (var fixedSteps = DenoiseTask.Run(noisy, new DenoiseOptions(o, Steps: o.Steps), image, null, _ct))
-            rows.Add(["denoising τ = 30 (I-SIREN)", .. StepRow(fixedSteps.Model, fixedSteps.Frame, image, "denoising")]);
-        using var auto = DenoiseTask.Run(noisy, new DenoiseOptions(o), image, null, _ct);
-        _report.Raw("steps", new { task = "denoising-auto", chosenSteps = auto.Steps, psnr = auto.Psnr, heldOut = auto.StepScores });
-        Log($"steps: denoise auto chose {auto.Steps} steps ({auto.Psnr:F2} dB)");
+        var o = Options(b => IINROptions.ForDenoising(b), BackboneKind.Siren);
+        using (var fixedSteps = _iinr.Denoise(noisy, o, automaticSteps: false))
+            rows.Add(["denoising τ = 30 (I-SIREN)", .. StepRow(fixedSteps.Model, image, "denoising")]);
+        using var auto = _iinr.Denoise(noisy, o);
+        int chosen = auto.Model.Steps;
+        double autoPsnr = Psnr(auto.Image, image);
+        _report.Raw("steps", new { task = "denoising-auto", chosenSteps = chosen, psnr = autoPsnr, heldOut = auto.StepSelection!.Scores });
+        Log($"steps: denoise auto chose {chosen} steps ({autoPsnr:F2} dB)");
         _report.Table("Inference steps (PSNR dB against the clean image, steps 1…8)",
-            $"Image '{imageName}'. `denoise --steps auto` (hold-out of {DenoiseOptions.DefaultHoldOutFraction:P0} of the pixels) chose **{auto.Steps}** steps " +
-            $"({BenchReport.F(auto.Psnr!.Value)} dB). Paper: fitting peaks near 4 steps, denoising at 2.",
+            $"Image '{imageName}'. `denoise --steps auto` (hold-out of {TaskPresets.DenoisingHoldOutFraction:P0} of the pixels) chose **{chosen}** steps " +
+            $"({BenchReport.F(autoPsnr)} dB). Paper: fitting peaks near 4 steps, denoising at 2.",
             ["task", "1", "2", "3", "4", "5", "6", "7", "8"], rows);
     }
 
     // PSNR against the truth of the model rendered at the truth's size with each of the step counts.
-    static double[] PsnrBySteps(InrModel model, ImageFrame frame, SignalImage truth, IEnumerable<int> steps) =>
-        steps.Select(k => ImageInr.Psnr(ImageInr.Render(model, frame, truth.Width, truth.Height, k).Image, truth)).ToArray();
-
-    IEnumerable<string> StepRow(InrModel model, ImageFrame frame, SignalImage truth, string task)
+    static double[] PsnrBySteps(IINRTransformer model, SignalImage truth, IEnumerable<int> steps) => steps.Select(k =>
     {
-        var values = PsnrBySteps(model, frame, truth, Enumerable.Range(1, 8));
+        using var withSteps = model.WithSteps(k);
+        return Psnr(withSteps.RenderSignalImage(truth.Width, truth.Height), truth);
+    }).ToArray();
+
+    IEnumerable<string> StepRow(IINRTransformer model, SignalImage truth, string task)
+    {
+        var values = PsnrBySteps(model, truth, Enumerable.Range(1, 8));
         _report.Raw("steps", new { task, psnrBySteps = values });
         Log($"steps {task}: {string.Join(" / ", values.Select(v => v.ToString("F2")))}");
         int best = Array.IndexOf(values, values.Max());

@@ -1,5 +1,6 @@
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Bench;
 
@@ -50,15 +51,21 @@ public sealed record BenchSettings(
     /// <summary>The quick preset: every suite in under 10 minutes on 2 CPU cores; checks the machinery, not the paper's claims.</summary>
     public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output);
 
-    /// <summary>The options every fit starts from.</summary>
-    public InrOptions Model(int seed = 0) => new()
+    /// <summary>The options of a fit: the task's preset for <paramref name="backbone"/>, at this benchmark's scale (network
+    /// size, iterations, seed, threads, device) and with one progress report at the end (the curve is not needed here).</summary>
+    public IINROptions Options(Func<BackboneKind, IINROptions> preset, BackboneKind backbone = BackboneKind.Siren, int seed = 0)
     {
-        HiddenLayers = HiddenLayers,
-        HiddenSize = HiddenSize,
-        Iterations = Iterations,
-        Seed = seed,
-        Threads = Threads,
-        Device = Device,
-        ProgressInterval = Iterations, // one report at the end: the curve is not needed here
-    };
+        var options = preset(backbone);
+        options.Model = options.Model with
+        {
+            HiddenLayers = HiddenLayers,
+            HiddenSize = HiddenSize,
+            Iterations = Iterations,
+            Seed = seed,
+            Threads = Threads,
+            Device = Device,
+            ProgressInterval = Iterations,
+        };
+        return options;
+    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using IINR.Cli.Tasks;
 using IINR.Signals;
 using IINR.Trainers;
 using IINR.Trainers.Benchmarks;
@@ -28,11 +27,9 @@ public static class SurfaceBenchmark
     /// <summary>Times both paths <paramref name="runs"/> times, interleaved, on a <paramref name="grid"/>² image grid.</summary>
     public static SurfaceResult Run(int grid, InrOptions options, int runs)
     {
-        var train = TestScene.Render(64, 64);
-        // A few iterations are enough: the cost of evaluation does not depend on the weights.
-        var model = InrTrainer.Fit(ImageInr.TrainingSet(train), options with { Iterations = 3 });
-        using var transformer = IINRTransformer.FromModel(model, ImageFrame.Of(train));
         var ml = new MLContext(seed: 0);
+        // A few iterations are enough: the cost of evaluation does not depend on the weights.
+        using var transformer = ml.Transforms.IINR.Fit(ml.Data.LoadFromImage(TestScene.Render(64, 64)), new IINROptions { Model = options with { Iterations = 3 } });
         var data = ml.Data.LoadFromImage(TestScene.Render(grid, grid));
         var coordinates = PixelGrid.Coordinates(grid, grid);
         int rows = grid * grid, channels = transformer.Channels;

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using IINR.Cli.Output;
-using IINR.Cli.Tasks;
 using IINR.Signals;
-using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Commands;
 
@@ -36,11 +34,8 @@ internal sealed class DegradeCommand
     public static Command Create(CliContext ctx)
     {
         var c = new DegradeCommand(ctx);
-        var cmd = new Command("degrade", "Degrade an image as the benchmarks do: area downscale, then photon noise. Output is an 8-bit PNG, clipped to [0, 1].");
-        cmd.Add(c._input); cmd.Add(c._output); cmd.Add(c._downscale); cmd.Add(c._photon); cmd.Add(c._readout); cmd.Add(c._seed);
-        c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("degrade", "Degrade an image as the benchmarks do: area downscale, then photon noise. Output is an 8-bit PNG, clipped to [0, 1].", c.Run,
+            [c._input, c._output, c._downscale, c._photon, c._readout, c._seed, .. c._common.All]);
     }
 
     int Run(ParseResult r)
@@ -52,25 +47,43 @@ internal sealed class DegradeCommand
         if (readoutResult is { Implicit: false } && r.GetValue(_photon) is null)
             throw new UsageException("--readout needs --photon (the readout noise is part of the photon-noise simulator).");
         var image = Inputs.LoadImage(input);
-        var options = new DegradeOptions(r.GetValue(_downscale), r.GetValue(_photon), r.GetValue(_readout), (ulong)r.GetValue(_seed));
-        var result = DegradeTask.Run(image, options);
+        int downscale = r.GetValue(_downscale);
+        double? photon = r.GetValue(_photon);
+        double readout = r.GetValue(_readout);
+        var (degraded, croppedWidth, croppedHeight) = Degrade(image, downscale, photon, readout, (ulong)r.GetValue(_seed));
+        double clipped = degraded.OutOfRangeFraction();
         Paths.EnsureDirectory(output);
-        ImageFile.SavePng(result.Image, output);
+        ImageFile.SavePng(degraded, output);
         if (reportPath is not null)
             new Report("degrade").Set("input", input).Set("inputWidth", image.Width).Set("inputHeight", image.Height)
-                .Set("width", result.Image.Width).Set("height", result.Image.Height).Set("channels", result.Image.Channels)
-                .Set("downscale", options.Downscale).Set("croppedWidth", result.CroppedWidth).Set("croppedHeight", result.CroppedHeight)
-                .Set("photonTau", options.PhotonTau).Set("readoutSigma", options.PhotonTau is null ? null : options.ReadoutSigma).Set("seed", options.PhotonTau is null ? null : r.GetValue(_seed))
-                .Set("clippedFraction", result.OutOfRangeFraction).Set("outputs", new { image = output }).Write(reportPath);
+                .Set("width", degraded.Width).Set("height", degraded.Height).Set("channels", degraded.Channels)
+                .Set("downscale", downscale).Set("croppedWidth", croppedWidth).Set("croppedHeight", croppedHeight)
+                .Set("photonTau", photon).Set("readoutSigma", photon is null ? null : readout).Set("seed", photon is null ? null : r.GetValue(_seed))
+                .Set("clippedFraction", clipped).Set("outputs", new { image = output }).Write(reportPath);
         if (!r.GetValue(_common.Quiet))
         {
             var parts = new List<string>();
-            if (result.CroppedWidth + result.CroppedHeight > 0) parts.Add($"cropped {result.CroppedWidth} columns and {result.CroppedHeight} rows to a multiple of {options.Downscale}");
-            if (options.Downscale > 1) parts.Add($"area-downscaled {options.Downscale}×");
-            if (options.PhotonTau is double tau) parts.Add($"photon noise τ = {tau}, σ = {options.ReadoutSigma} (seed {r.GetValue(_seed)}); {100 * result.OutOfRangeFraction:0.00}% of values clipped to [0, 1] by the PNG");
-            _ctx.Out.WriteLine($"{image.Width}×{image.Height} → {result.Image.Width}×{result.Image.Height}{(parts.Count > 0 ? ": " + string.Join("; ", parts) : " (unchanged)")}");
+            if (croppedWidth + croppedHeight > 0) parts.Add($"cropped {croppedWidth} columns and {croppedHeight} rows to a multiple of {downscale}");
+            if (downscale > 1) parts.Add($"area-downscaled {downscale}×");
+            if (photon is double tau) parts.Add($"photon noise τ = {tau}, σ = {readout} (seed {r.GetValue(_seed)}); {100 * clipped:0.00}% of values clipped to [0, 1] by the PNG");
+            _ctx.Out.WriteLine($"{image.Width}×{image.Height} → {degraded.Width}×{degraded.Height}{(parts.Count > 0 ? ": " + string.Join("; ", parts) : " (unchanged)")}");
             Summary.Wrote(_ctx, ("image", output), ("report", reportPath));
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>The benchmarks' degradations: a size that is not a multiple of the factor is cropped at the right and
+    /// bottom, then area-downscaled by the integer factor (the mean of each block), then photon noise as in the
+    /// baselines' code, y = (Poisson(τ·I) + σ·N(0, 1)) / τ (<see cref="NoiseSimulator.AddPhotonNoise"/>). Not clipped.</summary>
+    static (SignalImage Image, int CroppedWidth, int CroppedHeight) Degrade(SignalImage image, int factor, double? photonTau, double readoutSigma, ulong seed)
+    {
+        if (factor > image.Width || factor > image.Height)
+            throw new UsageException($"--downscale {factor} is larger than the {image.Width}×{image.Height} image.");
+        int cw = image.Width % factor, ch = image.Height % factor;
+        var result = image;
+        if (cw != 0 || ch != 0) result = Resampling.Crop(result, 0, 0, image.Width - cw, image.Height - ch);
+        if (factor > 1) result = Resampling.DownscaleArea(result, factor);
+        if (photonTau is double tau) result = NoiseSimulator.AddPhotonNoise(result, tau, readoutSigma, seed);
+        return (result, cw, ch);
     }
 }

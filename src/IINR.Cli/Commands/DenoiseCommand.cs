@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using IINR.Cli.Output;
-using IINR.Cli.Tasks;
+using IINR.Signals;
+using IINR.Trainers;
+using IINR.Trainers.Backbones;
+using Microsoft.ML;
 using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Commands;
@@ -18,34 +21,33 @@ internal sealed class DenoiseCommand
         Description = "Inference steps: a number, or auto = hold out a few percent of the pixels from training and pick the steps (1..8) that predict them best.",
         DefaultValueFactory = _ => "auto",
     };
-    readonly Option<double> _holdOut = new Option<double>("--hold-out") { Description = "Fraction of the pixels held out to choose the steps (auto).", DefaultValueFactory = _ => DenoiseOptions.DefaultHoldOutFraction }.Positive(0.49);
+    readonly Option<double> _holdOut = new("--hold-out") { Description = "Fraction of the pixels held out to choose the steps (auto).", DefaultValueFactory = _ => TaskPresets.DenoisingHoldOutFraction };
     readonly Option<bool> _refit = new("--refit") { Description = "After choosing the steps, train again on all pixels (twice the time; see docs/CLI.md for why it is off by default)." };
     readonly Option<string?> _model = new("--model", "-m") { Description = "Save the model with the chosen steps as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (against the noisy pixels) against iteration as a PNG." };
-    readonly TrainingOptionSet _training = new(Defaults.DenoiseIterations, steps: false);
+    readonly TrainingOptionSet _training = new(b => IINROptions.ForDenoising(b), steps: false);
     readonly OutputOptionSet _common = new();
 
     DenoiseCommand(CliContext ctx)
     {
         _ctx = ctx;
-        _training.Omega0.Description = $"Frequency ω0 of SIREN, FINER and WIRE (default here: {DenoiseOptions.DefaultOmega0} for SIREN/FINER, {DenoiseOptions.DefaultWireOmega0} for WIRE: lower than for fitting, so the fit does not reproduce the noise).";
-        _training.Scale.Description = $"WIRE's envelope scale s0 / Gauss's scale s (default here {DenoiseOptions.DefaultScale}).";
+        _training.Omega0.Description = $"Frequency ω0 of SIREN, FINER and WIRE (default here: {TaskPresets.Denoising(BackboneKind.Siren).Omega0} for SIREN/FINER, " +
+            $"{TaskPresets.Denoising(BackboneKind.Wire).Omega0} for WIRE: lower than for fitting, so the fit does not reproduce the noise).";
+        _training.Scale.Description = $"WIRE's envelope scale s0 / Gauss's scale s (default here {TaskPresets.Denoising(BackboneKind.Wire).Scale}).";
         _steps.Validators.Add(res =>
         {
             string v = res.GetValueOrDefault<string>() ?? "";
-            if (!v.Equals("auto", StringComparison.OrdinalIgnoreCase) && !(int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k is >= 1 and <= 1000))
-                res.AddError($"--steps must be auto or a whole number from 1 to 1000; got '{v}'.");
+            // The library checks the number's range.
+            if (!v.Equals("auto", StringComparison.OrdinalIgnoreCase) && !int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                res.AddError($"--steps must be auto or a whole number; got '{v}'.");
         });
     }
 
     public static Command Create(CliContext ctx)
     {
         var c = new DenoiseCommand(ctx);
-        var cmd = new Command("denoise", "Denoise an image by fitting it; the inference steps are chosen by hold-out validation unless given.");
-        cmd.Add(c._input); cmd.Add(c._output); cmd.Add(c._reference); cmd.Add(c._steps); cmd.Add(c._holdOut); cmd.Add(c._refit); cmd.Add(c._model); cmd.Add(c._curve);
-        c._training.AddTo(cmd); c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("denoise", "Denoise an image by fitting it; the inference steps are chosen by hold-out validation unless given.", c.Run,
+            [c._input, c._output, c._reference, c._steps, c._holdOut, c._refit, c._model, c._curve, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)
@@ -55,44 +57,62 @@ internal sealed class DenoiseCommand
         bool quiet = r.GetValue(_common.Quiet);
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = DenoiseOptions.WithTaskDefaults(_training.Build(r));
+        var options = _training.Build(r, _ctx.Cancellation);
         string stepsText = r.GetValue(_steps)!;
-        int? steps = stepsText.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : int.Parse(stepsText, CultureInfo.InvariantCulture);
+        bool automatic = stepsText.Equals("auto", StringComparison.OrdinalIgnoreCase);
+        if (!automatic)
+        {
+            options.Model = options.Model with { Steps = int.Parse(stepsText, CultureInfo.InvariantCulture) };
+            options.Validate();
+        }
+        double holdOut = r.GetValue(_holdOut);
+        bool refit = r.GetValue(_refit);
         var noisy = Inputs.LoadImage(input);
         var clean = referencePath is null ? null : Inputs.LoadImage(referencePath, "--reference");
         if (clean is not null && (clean.Width != noisy.Width || clean.Height != noisy.Height || clean.Channels != noisy.Channels))
             throw new UsageException($"--reference is {clean.Shape} but the input is {noisy.Shape}: they must match.");
-        string name = TrainingOptionSet.DisplayName(options);
-        var denoiseOptions = new DenoiseOptions(options, steps, r.GetValue(_holdOut), Refit: r.GetValue(_refit));
+        string name = TrainingOptionSet.DisplayName(options.Model);
+        string[] phases = automatic && options.Model.Iterative ? ["denoise (hold-out)", "denoise (refit)"] : ["denoise"];
 
-        using var result = ProgressDisplay.Run(_ctx, quiet, p => DenoiseTask.Run(noisy, denoiseOptions, clean, p, _ctx.Cancellation));
+        var ml = new MLContext();
+        var (result, curve) = ProgressDisplay.Train(_ctx, quiet, options,
+            o => ml.Transforms.IINR.Denoise(noisy, o, automatic, holdOut, refit: refit), phases);
+        using var _ = result;
+        var selection = result.StepSelection;
+        int steps = result.Model.Steps;
+        IINRMetrics? ours = null, noisyMetrics = null;
+        if (clean is not null)
+        {
+            ours = IINRMetrics.FromImages(clean, result.Image.Clamp01());
+            noisyMetrics = IINRMetrics.FromImages(clean, noisy.Clamp01());
+        }
         Paths.EnsureDirectory(output);
-        ImageFile.SavePng(result.Output, output);
-        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(result.Model, result.Frame, modelPath, result.Steps); }
-        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} denoise", [new CurvePlot.Series(name, result.Curve)]);
+        ImageFile.SavePng(result.Image, output);
+        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(result.Model, modelPath); }
+        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} denoise", [new CurvePlot.Series(name, curve)]);
 
         var report = new Report("denoise")
             .Set("input", input).Set("width", noisy.Width).Set("height", noisy.Height).Set("channels", noisy.Channels)
             .Set("model", name).Set("reference", referencePath)
-            .Set("steps", options.Iterative ? result.Steps : null).Set("stepsMode", !options.Iterative ? "none (plain backbone)" : result.Automatic ? "auto" : "fixed")
-            .Set("stepScores", result.StepScores.Select(s => new { steps = s.Steps, heldOutMse = s.HeldOutMse }).ToArray())
-            .Set("heldOutPixels", result.HeldOutPixels).Set("refitted", result.Refitted)
-            .Set("psnr", result.Psnr).Set("ssim", result.Ssim).Set("noisyPsnr", result.NoisyPsnr).Set("noisySsim", result.NoisySsim)
-            .Set("gainOverNoisy", result.Psnr - result.NoisyPsnr)
-            .Set("iterations", result.Iterations).Set("parameters", result.Parameters)
-            .Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.InferSeconds)
+            .Set("steps", options.Model.Iterative ? steps : null).Set("stepsMode", !options.Model.Iterative ? "none (plain backbone)" : selection is not null ? "auto" : "fixed")
+            .Set("stepScores", (selection?.Scores ?? []).Select(s => new { steps = s.Steps, heldOutMse = s.HeldOutMse }).ToArray())
+            .Set("heldOutPixels", selection?.HeldOutPixels ?? 0).Set("refitted", selection?.Refitted ?? false)
+            .Set("psnr", ours?.Psnr).Set("ssim", ours?.Ssim).Set("noisyPsnr", noisyMetrics?.Psnr).Set("noisySsim", noisyMetrics?.Ssim)
+            .Set("gainOverNoisy", ours?.Psnr - noisyMetrics?.Psnr)
+            .Set("iterations", options.Model.Iterations).Set("parameters", result.Model.BackboneParameterCount + result.Model.HeadParameterCount)
+            .Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.RenderSeconds)
             .Set("outputs", new { image = output, model = modelPath, curve = curvePath })
-            .SetOptions(options);
+            .SetOptions(options.Model);
         if (reportPath is not null) report.Write(reportPath);
 
         if (!quiet)
         {
-            string how = !options.Iterative ? "plain backbone (no steps)" : result.Automatic
-                ? $"steps {result.Steps} (auto: held-out MSE {string.Join(" ", result.StepScores.Select(s => $"{s.Steps}:{s.HeldOutMse:0.00000}"))}{(result.Refitted ? "; refitted on all pixels" : "")})"
-                : $"steps {result.Steps}";
-            _ctx.Out.WriteLine($"{name} on {noisy.Width}×{noisy.Height}×{noisy.Channels}: {how}, train {result.TrainSeconds:0.0} s, infer {result.InferSeconds:0.000} s");
-            if (result.Psnr is double psnr)
-                _ctx.Out.WriteLine($"vs reference: PSNR {psnr:0.00} dB, SSIM {result.Ssim:0.0000}; noisy input PSNR {result.NoisyPsnr:0.00} dB, SSIM {result.NoisySsim:0.0000} ({psnr - result.NoisyPsnr:+0.00;-0.00} dB)");
+            string how = !options.Model.Iterative ? "plain backbone (no steps)" : selection is not null
+                ? $"steps {steps} (auto: held-out MSE {string.Join(" ", selection.Scores.Select(s => $"{s.Steps}:{s.HeldOutMse:0.00000}"))}{(selection.Refitted ? "; refitted on all pixels" : "")})"
+                : $"steps {steps}";
+            _ctx.Out.WriteLine($"{name} on {noisy.Width}×{noisy.Height}×{noisy.Channels}: {how}, train {result.TrainSeconds:0.0} s, infer {result.RenderSeconds:0.000} s");
+            if (ours is not null && noisyMetrics is not null)
+                _ctx.Out.WriteLine($"vs reference: PSNR {ours.Psnr:0.00} dB, SSIM {Summary.Number(ours.Ssim, "0.0000")}; noisy input PSNR {noisyMetrics.Psnr:0.00} dB, SSIM {Summary.Number(noisyMetrics.Ssim, "0.0000")} ({ours.Psnr - noisyMetrics.Psnr:+0.00;-0.00} dB)");
             Summary.Wrote(_ctx, ("image", output), ("model", modelPath), ("curve", curvePath), ("report", reportPath));
         }
         return ExitCodes.Success;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using IINR.Cli.Output;
-using IINR.Cli.Tasks;
+using IINR.Signals;
+using Microsoft.ML;
 using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Commands;
@@ -13,7 +14,7 @@ internal sealed class FitCommand
     readonly Option<string?> _output = new("--output", "-o") { Description = "Write the reconstruction as a PNG (clipped to [0, 1], 8 bits)." };
     readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR against iteration as a PNG." };
-    readonly TrainingOptionSet _training = new(Defaults.FitIterations);
+    readonly TrainingOptionSet _training = new(b => IINROptions.ForFitting(b));
     readonly OutputOptionSet _common = new();
 
     FitCommand(CliContext ctx) => _ctx = ctx;
@@ -21,11 +22,8 @@ internal sealed class FitCommand
     public static Command Create(CliContext ctx)
     {
         var c = new FitCommand(ctx);
-        var cmd = new Command("fit", "Fit an image with an (iterative) implicit neural representation; report PSNR, SSIM, parameters and times.");
-        cmd.Add(c._input); cmd.Add(c._output); cmd.Add(c._model); cmd.Add(c._curve);
-        c._training.AddTo(cmd); c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("fit", "Fit an image with an (iterative) implicit neural representation; report PSNR, SSIM, parameters and times.", c.Run,
+            [c._input, c._output, c._model, c._curve, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)
@@ -35,30 +33,35 @@ internal sealed class FitCommand
         bool quiet = r.GetValue(_common.Quiet);
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = _training.Build(r);
+        var options = _training.Build(r, _ctx.Cancellation);
         var image = Inputs.LoadImage(input);
-        string name = TrainingOptionSet.DisplayName(options);
+        string name = TrainingOptionSet.DisplayName(options.Model);
 
-        using var result = ProgressDisplay.Run(_ctx, quiet, p => FitTask.Run(image, new FitTaskOptions(options, name), p, _ctx.Cancellation));
-        if (output is not null) { Paths.EnsureDirectory(output); ImageFile.SavePng(result.Reconstruction, output); }
-        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(result.Model, result.Frame, modelPath); }
-        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} fit", [new CurvePlot.Series(name, result.Curve)]);
+        var ml = new MLContext();
+        var (result, curve) = ProgressDisplay.Train(_ctx, quiet, options, o => ml.Transforms.IINR.FitImage(image, o), name);
+        using var _ = result;
+        var model = result.Model;
+        var metrics = IINRMetrics.FromImages(image, result.Image.Clamp01());
+        if (output is not null) { Paths.EnsureDirectory(output); ImageFile.SavePng(result.Image, output); }
+        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(model, modelPath); }
+        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} fit", [new CurvePlot.Series(name, curve)]);
 
+        long parameters = model.BackboneParameterCount + model.HeadParameterCount;
         var report = new Report("fit")
             .Set("input", input).Set("width", image.Width).Set("height", image.Height).Set("channels", image.Channels)
             .Set("model", name)
-            .Set("psnr", result.Psnr).Set("ssim", result.Ssim).Set("iterations", result.Iterations).Set("steps", options.Steps)
-            .Set("parameters", result.Parameters).Set("backboneParameters", result.Model.BackboneParameterCount).Set("headParameters", result.Model.HeadParameterCount)
-            .Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.InferSeconds)
+            .Set("psnr", metrics.Psnr).Set("ssim", metrics.Ssim).Set("iterations", model.ModelOptions.Iterations).Set("steps", model.Steps)
+            .Set("parameters", parameters).Set("backboneParameters", model.BackboneParameterCount).Set("headParameters", model.HeadParameterCount)
+            .Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.RenderSeconds)
             .Set("outputs", new { reconstruction = output, model = modelPath, curve = curvePath })
-            .Set("curve", result.Curve.Select(p => new { iteration = p.Iteration, psnr = Math.Round(p.Psnr, 4), loss = p.Loss }).ToArray())
-            .SetOptions(options);
+            .Set("curve", curve.Select(p => new { iteration = p.Iteration, psnr = Math.Round(p.Psnr, 4), loss = p.Loss }).ToArray())
+            .SetOptions(options.Model);
         if (reportPath is not null) report.Write(reportPath);
 
         if (!quiet)
         {
-            _ctx.Out.WriteLine($"{name} on {image.Width}×{image.Height}×{image.Channels}: PSNR {result.Psnr:0.00} dB, SSIM {result.Ssim:0.0000}, " +
-                $"{result.Iterations} iterations, {result.Parameters:N0} parameters, train {result.TrainSeconds:0.0} s, infer {result.InferSeconds:0.000} s");
+            _ctx.Out.WriteLine($"{name} on {image.Width}×{image.Height}×{image.Channels}: PSNR {metrics.Psnr:0.00} dB, SSIM {Summary.Number(metrics.Ssim, "0.0000")}, " +
+                $"{model.ModelOptions.Iterations} iterations, {parameters:N0} parameters, train {result.TrainSeconds:0.0} s, infer {result.RenderSeconds:0.000} s");
             Summary.Wrote(_ctx, ("reconstruction", output), ("model", modelPath), ("curve", curvePath), ("report", reportPath));
         }
         return ExitCodes.Success;
@@ -73,4 +76,8 @@ internal static class Summary
         foreach (var (what, path) in files)
             if (path is not null) ctx.Out.WriteLine($"wrote {what}: {path}");
     }
+
+    /// <summary>A metric that may not exist (SSIM below 11×11 pixels): formatted, or "n/a".</summary>
+    public static string Number(double? value, string format) =>
+        value is double v ? v.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "n/a";
 }

@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Diagnostics;
 using IINR.Cli.Output;
-using IINR.Cli.Tasks;
 using IINR.Signals.Geometry;
+using IINR.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Commands;
 
@@ -17,21 +20,21 @@ internal sealed class OccupancyCommand
     readonly Option<int> _resolution = new Option<int>("--resolution", "-R") { Description = "Voxels per axis R of the occupancy grid (meshes; a volume keeps its own size).", DefaultValueFactory = _ => Defaults.OccupancyResolution }.InRange(2, 512);
     readonly Option<string?> _output = new("--output", "-o") { Description = "Write the reconstructed surface (marching cubes at 0.5, in the mesh's original coordinates) as OBJ." };
     readonly Option<string?> _volume = new("--volume") { Description = "Write the voxelised target as a raw occupancy volume." };
-    readonly Option<int?> _batch = new Option<int?>("--batch-size") { Description = $"Random coordinates per iteration (default {OccupancyOptions.DefaultBatchSize}, or all voxels if fewer)." }.InRange(1, int.MaxValue);
+    readonly Option<int?> _batch = new("--batch-size") { Description = $"Random coordinates per iteration (default {TaskPresets.Occupancy().BatchSize}, or all voxels if fewer)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR against iteration as a PNG." };
-    readonly TrainingOptionSet _training = new(Defaults.OccupancyIterations, Defaults.OccupancyHiddenSize);
+    readonly TrainingOptionSet _training = new(b => IINROptions.ForOccupancy(b));
     readonly OutputOptionSet _common = new();
+
+    /// <summary>Gap between a normalised mesh and the faces of [-1, 1]³.</summary>
+    const float MeshMargin = 0.05f;
 
     OccupancyCommand(CliContext ctx) => _ctx = ctx;
 
     public static Command Create(CliContext ctx)
     {
         var c = new OccupancyCommand(ctx);
-        var cmd = new Command("occupancy", "Fit 3-D occupancy (D = 3, C = 1) to a voxelised closed mesh; report IoU at 0.5 and export the surface by marching cubes.");
-        cmd.Add(c._input); cmd.Add(c._resolution); cmd.Add(c._output); cmd.Add(c._volume); cmd.Add(c._batch); cmd.Add(c._curve);
-        c._training.AddTo(cmd); c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("occupancy", "Fit 3-D occupancy (D = 3, C = 1) to a voxelised closed mesh; report IoU at 0.5 and export the surface by marching cubes.", c.Run,
+            [c._input, c._resolution, c._output, c._volume, c._batch, c._curve, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)
@@ -41,38 +44,53 @@ internal sealed class OccupancyCommand
         bool quiet = r.GetValue(_common.Quiet);
         Paths.RequireExtension(output, ".obj", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = _training.Build(r) with { BatchSize = r.GetValue(_batch) };
+        var options = _training.Build(r, _ctx.Cancellation);
+        if (r.GetValue(_batch) is int batch)
+        {
+            options.Model = options.Model with { BatchSize = batch };
+            options.Validate();
+        }
         int resolution = r.GetValue(_resolution);
 
-        OccupancyTarget target;
-        var builtin = Inputs.BuiltinMesh(input);
-        if (builtin is not null) target = OccupancyTarget.FromMesh(builtin, resolution);
-        else if (Inputs.IsOccupancyVolume(input)) target = OccupancyTarget.FromVolume(OccupancyVolume.Read(input));
-        else target = OccupancyTarget.FromMesh(Inputs.LoadMesh(input), resolution);
-        var v = target.Volume;
-        string name = TrainingOptionSet.DisplayName(options);
+        // A mesh is normalised into [-1, 1]³ (5% margin) and voxelised; a volume is used as is.
+        OccupancyVolume v;
+        UnitCubeTransform? toMesh = null;
+        double voxelizeSeconds = 0;
+        var mesh = Inputs.BuiltinMesh(input) ?? (Inputs.IsOccupancyVolume(input) ? null : Inputs.LoadMesh(input));
+        if (mesh is null) v = OccupancyVolume.Read(input);
+        else
+        {
+            var clock = Stopwatch.StartNew();
+            v = Voxelizer.Voxelize(mesh.NormalizeToUnitCube(MeshMargin, out var transform), resolution);
+            toMesh = transform;
+            voxelizeSeconds = clock.Elapsed.TotalSeconds;
+        }
+        string name = TrainingOptionSet.DisplayName(options.Model);
 
-        using var result = ProgressDisplay.Run(_ctx, quiet, p => OccupancyTask.Run(target, new OccupancyOptions(options), p, _ctx.Cancellation));
-        if (output is not null) { Paths.EnsureDirectory(output); ObjFile.Write(output, result.Mesh); }
+        var ml = new MLContext();
+        var (result, curve) = ProgressDisplay.Train(_ctx, quiet, options, o => ml.Transforms.IINR.FitOccupancy(v, o), "occupancy");
+        using var _ = result;
+        var surface = toMesh is { } t ? t.FromNormalized(result.Surface) : result.Surface;
+        if (output is not null) { Paths.EnsureDirectory(output); ObjFile.Write(output, surface); }
         if (volumePath is not null) { Paths.EnsureDirectory(volumePath); v.Write(volumePath); }
-        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} occupancy", [new CurvePlot.Series(name, result.Curve)]);
-        bool watertight = result.Mesh.IsWatertight();
+        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} occupancy", [new CurvePlot.Series(name, curve)]);
+        bool watertight = surface.IsWatertight();
 
         var report = new Report("occupancy")
             .Set("input", input).Set("sizeX", v.SizeX).Set("sizeY", v.SizeY).Set("sizeZ", v.SizeZ).Set("occupiedFraction", v.OccupiedFraction)
-            .Set("model", name).Set("iou", result.IoU)
-            .Set("vertices", result.Mesh.VertexCount).Set("triangles", result.Mesh.TriangleCount).Set("watertight", watertight)
-            .Set("iterations", result.Iterations).Set("batchSize", options.BatchSize ?? Math.Min(OccupancyOptions.DefaultBatchSize, v.Occupied.Length))
-            .Set("steps", options.Steps).Set("parameters", result.Parameters)
-            .Set("voxelizeSeconds", target.VoxelizeSeconds).Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.InferSeconds)
+            .Set("model", name).Set("iou", result.Metrics.IoU)
+            .Set("vertices", surface.VertexCount).Set("triangles", surface.TriangleCount).Set("watertight", watertight)
+            .Set("iterations", options.Model.Iterations).Set("batchSize", Math.Min(options.Model.BatchSize ?? int.MaxValue, v.Occupied.Length))
+            .Set("steps", options.Model.Steps).Set("parameters", result.Model.BackboneParameterCount + result.Model.HeadParameterCount)
+            .Set("voxelizeSeconds", voxelizeSeconds).Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.InferSeconds)
             .Set("outputs", new { mesh = output, volume = volumePath, curve = curvePath })
-            .SetOptions(options);
+            .SetOptions(options.Model);
         if (reportPath is not null) report.Write(reportPath);
 
         if (!quiet)
         {
-            _ctx.Out.WriteLine($"{name} on a {v.SizeX}×{v.SizeY}×{v.SizeZ} grid ({100 * v.OccupiedFraction:0.0}% occupied): IoU {result.IoU:0.0000} at 0.5, " +
-                $"{result.Iterations} iterations, train {result.TrainSeconds:0.0} s, infer {result.InferSeconds:0.00} s; surface {result.Mesh.TriangleCount:N0} triangles, {(watertight ? "watertight" : "NOT watertight")}");
+            _ctx.Out.WriteLine($"{name} on a {v.SizeX}×{v.SizeY}×{v.SizeZ} grid ({100 * v.OccupiedFraction:0.0}% occupied): IoU {result.Metrics.IoU:0.0000} at 0.5, " +
+                $"{options.Model.Iterations} iterations, train {result.TrainSeconds:0.0} s, infer {result.InferSeconds:0.00} s; surface {surface.TriangleCount:N0} triangles, {(watertight ? "watertight" : "NOT watertight")}");
             Summary.Wrote(_ctx, ("mesh", output), ("volume", volumePath), ("curve", curvePath), ("report", reportPath));
         }
         return ExitCodes.Success;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
+using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Commands;
 
@@ -53,33 +54,45 @@ internal static class OptionValidation
     }
 }
 
-/// <summary>The model and training options shared by the training commands.</summary>
+/// <summary>
+/// The model and training options shared by the training commands. Each command starts from its task preset
+/// (<see cref="IINROptions.ForFitting"/> and its siblings) and applies the flags given; the library validates the
+/// result, and <see cref="OptionFlags"/> turns a rejected option back into its flag.
+/// </summary>
 internal sealed class TrainingOptionSet
 {
     public static readonly string[] BackboneNames = ["siren", "wire", "gauss", "finer", "fourier"];
 
-    public TrainingOptionSet(int iterations, int hiddenSize = Defaults.HiddenSize, bool steps = true, bool baseline = true)
+    readonly Func<BackboneKind, IINROptions> _preset;
+
+    /// <param name="preset">The command's task preset.</param>
+    /// <param name="iterations">The default iterations when not the preset's.</param>
+    /// <param name="steps">Whether the command has a numeric --steps.</param>
+    /// <param name="baseline">Whether the command has --baseline.</param>
+    public TrainingOptionSet(Func<BackboneKind, IINROptions> preset, int? iterations = null, bool steps = true, bool baseline = true)
     {
+        _preset = preset;
+        var defaults = preset(BackboneKind.Siren).Model;
         Backbone = new Option<string>("--backbone", "-b")
         {
             Description = "Backbone network: siren, wire, gauss, finer or fourier (random Fourier features + ReLU).",
-            DefaultValueFactory = _ => Defaults.Backbone,
+            DefaultValueFactory = _ => "siren",
         };
         Backbone.AcceptOnlyFromAmong(BackboneNames);
         if (baseline)
             Baseline = new Option<bool>("--baseline") { Description = "Fit the plain backbone (no FeedbackNet/FuseNet, no iterative inference), for comparison." };
-        Iterations = new Option<int>("--iterations", "-n") { Description = "Training iterations.", DefaultValueFactory = _ => iterations }.InRange(1, 10_000_000);
-        HiddenLayers = new Option<int>("--hidden-layers") { Description = "Hidden layers after the first (3 gives D→H→H→H→H→C).", DefaultValueFactory = _ => Defaults.HiddenLayers }.InRange(0, 64);
-        HiddenSize = new Option<int>("--hidden-size") { Description = "Hidden width H (WIRE uses ⌊H/√2⌋ complex units).", DefaultValueFactory = _ => hiddenSize }.InRange(2, 65536);
+        Iterations = new Option<int>("--iterations", "-n") { Description = "Training iterations.", DefaultValueFactory = _ => iterations ?? defaults.Iterations };
+        HiddenLayers = new Option<int>("--hidden-layers") { Description = "Hidden layers after the first (3 gives D→H→H→H→H→C).", DefaultValueFactory = _ => defaults.HiddenLayers };
+        HiddenSize = new Option<int>("--hidden-size") { Description = "Hidden width H (WIRE uses ⌊H/√2⌋ complex units).", DefaultValueFactory = _ => defaults.HiddenSize };
         if (steps)
-            Steps = new Option<int>("--steps") { Description = "Inference steps of the iterative model (Alg. 2).", DefaultValueFactory = _ => new InrOptions().Steps }.InRange(1, 1000);
-        Omega0 = new Option<double?>("--omega0") { Description = "Frequency ω0 of SIREN and FINER (default 30) and of WIRE (default 20)." }.Positive();
-        Scale = new Option<double?>("--sigma0") { Description = "WIRE's envelope scale s0 / Gauss's scale s (default 10)." }.Positive();
-        LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/FINER/Fourier 1e-3, WIRE 2e-3, Gauss 5e-3)." }.Positive();
+            Steps = new Option<int>("--steps") { Description = "Inference steps of the iterative model (Alg. 2).", DefaultValueFactory = _ => defaults.Steps };
+        Omega0 = new Option<double?>("--omega0") { Description = "Frequency ω0 of SIREN and FINER (default 30) and of WIRE (default 20)." };
+        Scale = new Option<double?>("--sigma0") { Description = "WIRE's envelope scale s0 / Gauss's scale s (default 10)." };
+        LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/FINER/Fourier 1e-3, WIRE 2e-3, Gauss 5e-3)." };
         Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw.", DefaultValueFactory = _ => 0 };
         Device = new Option<string>("--device") { Description = "Where to train: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-        Threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice, the physical cores)." }.InRange(1, 1024);
+        Threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice, the physical cores)." };
     }
 
     public Option<string> Backbone { get; }
@@ -95,37 +108,35 @@ internal sealed class TrainingOptionSet
     public Option<string> Device { get; }
     public Option<int?> Threads { get; }
 
-    public void AddTo(Command command)
-    {
-        command.Add(Backbone);
-        if (Baseline is not null) command.Add(Baseline);
-        command.Add(Iterations); command.Add(HiddenLayers); command.Add(HiddenSize);
-        if (Steps is not null) command.Add(Steps);
-        command.Add(Omega0); command.Add(Scale); command.Add(LearningRate); command.Add(Seed); command.Add(Device); command.Add(Threads);
-    }
+    /// <summary>The options, in the order help lists them.</summary>
+    public IEnumerable<Option> All =>
+        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, Seed, Device, Threads }.OfType<Option>();
 
-    /// <summary>The options from the command line.</summary>
-    public InrOptions Build(ParseResult r)
+    /// <summary>The command's preset with the flags given, validated by the library (an invalid value is an
+    /// <see cref="ArgumentException"/> naming the option, which <see cref="CliApp"/> reports with its flag).</summary>
+    public IINROptions Build(ParseResult r, CancellationToken cancellationToken)
     {
-        var options = new InrOptions
+        var options = _preset(ParseBackbone(r.GetValue(Backbone)!));
+        var m = options.Model;
+        int iterations = r.GetValue(Iterations);
+        options.Model = m with
         {
-            Backbone = ParseBackbone(r.GetValue(Backbone)!),
             Iterative = Baseline is null || !r.GetValue(Baseline),
-            Iterations = r.GetValue(Iterations),
+            Iterations = iterations,
             HiddenLayers = r.GetValue(HiddenLayers),
             HiddenSize = r.GetValue(HiddenSize),
-            Steps = Steps is null ? new InrOptions().Steps : r.GetValue(Steps),
-            Omega0 = r.GetValue(Omega0),
-            Scale = r.GetValue(Scale),
-            LearningRate = r.GetValue(LearningRate),
+            Steps = Steps is null ? m.Steps : r.GetValue(Steps),
+            Omega0 = r.GetValue(Omega0) ?? m.Omega0,
+            Scale = r.GetValue(Scale) ?? m.Scale,
+            LearningRate = r.GetValue(LearningRate) ?? m.LearningRate,
             Seed = r.GetValue(Seed),
             Device = ParseDevice(r.GetValue(Device)!),
             Threads = r.GetValue(Threads),
+            // About 20 curve points (each costs one inference pass over the training grid), at most every 25 iterations.
+            ProgressInterval = Math.Clamp(iterations / 20, 1, 25),
         };
-        // About 20 curve points (each costs one inference pass over the training grid), at most every 25 iterations.
-        options = options with { ProgressInterval = Math.Clamp(options.Iterations / 20, 1, 25) };
-        try { options.Validate(); }
-        catch (ArgumentException e) { throw new UsageException(ErrorText.OneLine(e)); }
+        options.CancellationToken = cancellationToken;
+        options.Validate();
         return options;
     }
 
@@ -168,9 +179,54 @@ internal sealed class OutputOptionSet
     public Option<string?> Report { get; } = new("--report") { Description = "Write the results as JSON to this file." };
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Print nothing but errors (no progress, no summary)." };
 
-    public void AddTo(Command command)
+    /// <summary>The options, in the order help lists them.</summary>
+    public IEnumerable<Option> All => [Report, Quiet];
+}
+
+/// <summary>Builds a command from its options and action (System.CommandLine's wiring, once).</summary>
+internal static class CommandBuilder
+{
+    /// <summary>A command named <paramref name="name"/> with <paramref name="options"/> in order, run by <paramref name="action"/>.</summary>
+    public static Command Build(string name, string description, Func<ParseResult, int> action, params IEnumerable<Option> options)
     {
-        command.Add(Report);
-        command.Add(Quiet);
+        var command = new Command(name, description);
+        foreach (var option in options) command.Add(option);
+        command.SetAction(action);
+        return command;
+    }
+}
+
+/// <summary>
+/// The flag behind each option and parameter the library validates: the library names a rejected value by its
+/// <see cref="ArgumentException.ParamName"/> (an <see cref="InrOptions"/> or <see cref="IINROptions"/> property, or a
+/// task's parameter), and the message reaches the user with the flag instead.
+/// </summary>
+internal static class OptionFlags
+{
+    static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
+    {
+        [nameof(InrOptions.Iterations)] = "--iterations",
+        [nameof(InrOptions.HiddenLayers)] = "--hidden-layers",
+        [nameof(InrOptions.HiddenSize)] = "--hidden-size",
+        [nameof(InrOptions.Steps)] = "--steps",
+        [nameof(InrOptions.Omega0)] = "--omega0",
+        [nameof(InrOptions.Scale)] = "--sigma0",
+        [nameof(InrOptions.LearningRate)] = "--learning-rate",
+        [nameof(InrOptions.Threads)] = "--threads",
+        [nameof(InrOptions.BatchSize)] = "--batch-size",
+        [nameof(IINROptions.TrainingScale)] = "--train-scale",
+        ["scale"] = "--scale",             // IINRCatalog.SuperResolve
+        ["holdOutFraction"] = "--hold-out", // IINRCatalog.Denoise
+        ["steps"] = "--steps",             // IINRTransformer.WithSteps
+    };
+
+    /// <summary>The one-line message of <paramref name="e"/>, naming the flag of <paramref name="command"/> that set the
+    /// rejected value; null when the value does not come from one of its flags.</summary>
+    public static string? Describe(ArgumentException e, Command command)
+    {
+        if (e.ParamName is not { } name || !FlagOf.TryGetValue(name, out var flag) || !command.Options.Any(o => o.Name == flag))
+            return null;
+        string message = ErrorText.OneLine(e);
+        return message.StartsWith(name + " ", StringComparison.Ordinal) ? flag + message[name.Length..] : $"{flag}: {message}";
     }
 }

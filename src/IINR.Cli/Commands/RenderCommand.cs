@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using IINR.Cli.Output;
-using IINR.Cli.Tasks;
+using IINR.Signals;
 using IINR.Trainers;
-using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Commands;
 
@@ -15,7 +14,7 @@ internal sealed class RenderCommand
     readonly Option<int?> _width = new Option<int?>("--width", "-W") { Description = "Output width in pixels (default: the fitted width, or kept in proportion to --height)." }.InRange(1, 16384);
     readonly Option<int?> _height = new Option<int?>("--height", "-H") { Description = "Output height in pixels (default: the fitted height, or kept in proportion to --width)." }.InRange(1, 16384);
     readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits).", Required = true };
-    readonly Option<int?> _steps = new Option<int?>("--steps") { Description = "Inference steps (default: the model's own setting)." }.InRange(1, 1000);
+    readonly Option<int?> _steps = new("--steps") { Description = "Inference steps (default: the model's own setting)." };
     readonly Option<int?> _threads = new Option<int?>("--threads") { Description = "libtorch CPU threads." }.InRange(1, 1024);
     readonly OutputOptionSet _common = new();
 
@@ -24,11 +23,8 @@ internal sealed class RenderCommand
     public static Command Create(CliContext ctx)
     {
         var c = new RenderCommand(ctx);
-        var cmd = new Command("render", "Render a saved model at any resolution (the same frame on a finer or coarser pixel grid).");
-        cmd.Add(c._model); cmd.Add(c._width); cmd.Add(c._height); cmd.Add(c._output); cmd.Add(c._steps); cmd.Add(c._threads);
-        c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("render", "Render a saved model at any resolution (the same frame on a finer or coarser pixel grid).", c.Run,
+            [c._model, c._width, c._height, c._output, c._steps, c._threads, .. c._common.All]);
     }
 
     int Run(ParseResult r)
@@ -52,7 +48,7 @@ internal sealed class RenderCommand
         if (reportPath is not null)
             new Report("render").Set("model", path).Set("width", width).Set("height", height).Set("channels", image.Channels)
                 .Set("fittedWidth", f.Width).Set("fittedHeight", f.Height).Set("steps", steps).Set("inferSeconds", seconds)
-                .Set("outOfRangeFraction", ImageInr.OutOfRangeFraction(image)).Set("outputs", new { image = output }).Write(reportPath);
+                .Set("outOfRangeFraction", image.OutOfRangeFraction()).Set("outputs", new { image = output }).Write(reportPath);
         if (!r.GetValue(_common.Quiet))
         {
             _ctx.Out.WriteLine($"rendered {width}×{height} (fitted at {f.Width}×{f.Height}) with {steps} step{(steps == 1 ? "" : "s")} in {seconds:0.000} s");

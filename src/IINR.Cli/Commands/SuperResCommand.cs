@@ -1,6 +1,9 @@
 using System.CommandLine;
 using IINR.Cli.Output;
-using IINR.Cli.Tasks;
+using IINR.Signals;
+using IINR.Trainers;
+using IINR.Trainers.Backbones;
+using Microsoft.ML;
 using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Commands;
@@ -10,30 +13,27 @@ internal sealed class SuperResCommand
 {
     readonly CliContext _ctx;
     readonly Option<string> _input = new("--input", "-i") { Description = "Low-resolution image (PNG, JPEG, BMP) or builtin:testscene[:SIZE].", Required = true };
-    readonly Option<double> _scale = new Option<double>("--scale", "-s") { Description = "Output size as a multiple of the input size (any value, e.g. 4 = 4× zero-shot).", DefaultValueFactory = _ => 4 }.Positive(64);
-    readonly Option<int> _trainScale = new Option<int>("--train-scale") { Description = "Integer scale of the rendered training grid, area-averaged back to the input (the paper: 2).", DefaultValueFactory = _ => 2 }.InRange(1, 16);
+    readonly Option<double> _scale = new("--scale", "-s") { Description = "Output size as a multiple of the input size (any value, e.g. 4 = 4× zero-shot).", DefaultValueFactory = _ => 4 };
+    readonly Option<int> _trainScale = new("--train-scale") { Description = "Integer scale of the rendered training grid, area-averaged back to the input (the paper: 2).", DefaultValueFactory = _ => TaskPresets.SuperResolutionTrainingScale };
     readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits).", Required = true };
     readonly Option<string?> _reference = new("--reference", "-r") { Description = "The true high-resolution image (same size as the output): report PSNR/SSIM of the output and of bicubic upsampling." };
     readonly Option<string?> _bicubic = new("--bicubic") { Description = "Also write the bicubic upsampling as a PNG." };
     readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (through the forward model) against iteration as a PNG." };
-    readonly TrainingOptionSet _training = new(Defaults.SuperResIterations);
+    readonly TrainingOptionSet _training = new(b => IINROptions.ForSuperResolution(b));
     readonly OutputOptionSet _common = new();
 
     SuperResCommand(CliContext ctx)
     {
         _ctx = ctx;
-        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {SuperResolutionOptions.DefaultOmega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default 20).";
+        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {TaskPresets.SuperResolution(BackboneKind.Siren).Omega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default 20).";
     }
 
     public static Command Create(CliContext ctx)
     {
         var c = new SuperResCommand(ctx);
-        var cmd = new Command("superres", "Super-resolve an image: fit it through the forward model (render at --train-scale×, area-average back), render at --scale×.");
-        cmd.Add(c._input); cmd.Add(c._scale); cmd.Add(c._trainScale); cmd.Add(c._output); cmd.Add(c._reference); cmd.Add(c._bicubic); cmd.Add(c._model); cmd.Add(c._curve);
-        c._training.AddTo(cmd); c._common.AddTo(cmd);
-        cmd.SetAction(c.Run);
-        return cmd;
+        return CommandBuilder.Build("superres", "Super-resolve an image: fit it through the forward model (render at --train-scale×, area-average back), render at --scale×.", c.Run,
+            [c._input, c._scale, c._trainScale, c._output, c._reference, c._bicubic, c._model, c._curve, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)
@@ -45,48 +45,56 @@ internal sealed class SuperResCommand
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(bicubicPath, ".png", "--bicubic");
         Paths.RequireExtension(curvePath, ".png", "--curve");
-        var options = SuperResolutionOptions.WithTaskDefaults(_training.Build(r));
+        var options = _training.Build(r, _ctx.Cancellation);
         double scale = r.GetValue(_scale);
-        int trainScale = r.GetValue(_trainScale);
+        options.TrainingScale = r.GetValue(_trainScale);
+        options.Validate();
         var lr = Inputs.LoadImage(input);
+        var (ow, oh) = ImageFrame.Of(lr).Scaled(scale);
         var reference = referencePath is null ? null : Inputs.LoadImage(referencePath, "--reference");
+        if (reference is not null && (reference.Width != ow || reference.Height != oh || reference.Channels != lr.Channels))
+            throw new UsageException($"--reference is {reference.Shape} but the output will be {ow}×{oh}×{lr.Channels} ({lr.Width}×{lr.Height} at {scale}×): they must match.");
+        string name = TrainingOptionSet.DisplayName(options.Model);
+
+        var ml = new MLContext();
+        var (result, curve) = ProgressDisplay.Train(_ctx, quiet, options, o => ml.Transforms.IINR.SuperResolve(lr, scale, o), "superres");
+        using var _ = result;
+        var sr = result.Image;
+        var bicubic = Resampling.ResizeBicubic(lr, sr.Width, sr.Height);
+        IINRMetrics? ours = null, baseline = null;
         if (reference is not null)
         {
-            var (ow, oh) = ImageFrame.Of(lr).Scaled(scale);
-            if (reference.Width != ow || reference.Height != oh || reference.Channels != lr.Channels)
-                throw new UsageException($"--reference is {reference.Shape} but the output will be {ow}×{oh}×{lr.Channels} ({lr.Width}×{lr.Height} at {scale}×): they must match.");
+            ours = IINRMetrics.FromImages(reference, sr.Clamp01());
+            baseline = IINRMetrics.FromImages(reference, bicubic.Clamp01());
         }
-        string name = TrainingOptionSet.DisplayName(options);
-
-        using var result = ProgressDisplay.Run(_ctx, quiet, p =>
-            SuperResolutionTask.Run(lr, new SuperResolutionOptions(options, scale, trainScale), reference, p, _ctx.Cancellation));
         Paths.EnsureDirectory(output);
-        ImageFile.SavePng(result.Output, output);
-        if (bicubicPath is not null) { Paths.EnsureDirectory(bicubicPath); ImageFile.SavePng(result.Bicubic, bicubicPath); }
-        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(result.Model, result.Frame, modelPath); }
-        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} superres", [new CurvePlot.Series(name, result.Curve)]);
+        ImageFile.SavePng(sr, output);
+        if (bicubicPath is not null) { Paths.EnsureDirectory(bicubicPath); ImageFile.SavePng(bicubic, bicubicPath); }
+        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(result.Model, modelPath); }
+        if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} superres", [new CurvePlot.Series(name, curve)]);
 
         var report = new Report("superres")
             .Set("input", input).Set("width", lr.Width).Set("height", lr.Height).Set("channels", lr.Channels)
-            .Set("scale", scale).Set("trainScale", trainScale).Set("outputWidth", result.Output.Width).Set("outputHeight", result.Output.Height)
+            .Set("scale", scale).Set("trainScale", options.TrainingScale).Set("outputWidth", sr.Width).Set("outputHeight", sr.Height)
             .Set("model", name).Set("reference", referencePath)
-            .Set("psnr", result.Psnr).Set("ssim", result.Ssim).Set("bicubicPsnr", result.BicubicPsnr).Set("bicubicSsim", result.BicubicSsim)
-            .Set("gainOverBicubic", result.Psnr - result.BicubicPsnr)
-            .Set("trainPsnr", result.TrainPsnr)
-            .Set("iterations", result.Iterations).Set("steps", options.Steps).Set("parameters", result.Parameters)
-            .Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.InferSeconds)
+            .Set("psnr", ours?.Psnr).Set("ssim", ours?.Ssim).Set("bicubicPsnr", baseline?.Psnr).Set("bicubicSsim", baseline?.Ssim)
+            .Set("gainOverBicubic", ours?.Psnr - baseline?.Psnr)
+            .Set("trainPsnr", result.ObservationPsnr)
+            .Set("iterations", options.Model.Iterations).Set("steps", options.Model.Steps)
+            .Set("parameters", result.Model.BackboneParameterCount + result.Model.HeadParameterCount)
+            .Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.RenderSeconds)
             .Set("outputs", new { image = output, bicubic = bicubicPath, model = modelPath, curve = curvePath })
-            .SetOptions(options);
+            .SetOptions(options.Model);
         if (reportPath is not null) report.Write(reportPath);
 
         if (!quiet)
         {
-            _ctx.Out.WriteLine($"{name}: {lr.Width}×{lr.Height} → {result.Output.Width}×{result.Output.Height} ({scale}×, trained at {trainScale}×), " +
-                $"consistency PSNR {result.TrainPsnr:0.00} dB, train {result.TrainSeconds:0.0} s, infer {result.InferSeconds:0.000} s");
-            if (result.Psnr is double psnr)
+            _ctx.Out.WriteLine($"{name}: {lr.Width}×{lr.Height} → {sr.Width}×{sr.Height} ({scale}×, trained at {options.TrainingScale}×), " +
+                $"consistency PSNR {result.ObservationPsnr:0.00} dB, train {result.TrainSeconds:0.0} s, infer {result.RenderSeconds:0.000} s");
+            if (ours is not null && baseline is not null)
             {
-                double gain = psnr - result.BicubicPsnr!.Value;
-                _ctx.Out.WriteLine($"vs reference: PSNR {psnr:0.00} dB, SSIM {result.Ssim:0.0000}; bicubic PSNR {result.BicubicPsnr:0.00} dB, SSIM {result.BicubicSsim:0.0000} " +
+                double gain = ours.Psnr - baseline.Psnr;
+                _ctx.Out.WriteLine($"vs reference: PSNR {ours.Psnr:0.00} dB, SSIM {Summary.Number(ours.Ssim, "0.0000")}; bicubic PSNR {baseline.Psnr:0.00} dB, SSIM {Summary.Number(baseline.Ssim, "0.0000")} " +
                     $"→ {(gain > 0 ? "beats" : "does not beat")} bicubic by {gain:+0.00;-0.00} dB");
             }
             Summary.Wrote(_ctx, ("image", output), ("bicubic", bicubicPath), ("model", modelPath), ("curve", curvePath), ("report", reportPath));

@@ -1,4 +1,3 @@
-using IINR.Cli.Tasks;
 using SkiaSharp;
 
 namespace IINR.Cli.Output;

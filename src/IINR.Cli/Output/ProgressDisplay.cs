@@ -1,5 +1,5 @@
-using IINR.Cli.Tasks;
 using IINR.Trainers;
+using Microsoft.ML.IINR;
 using Spectre.Console;
 
 namespace IINR.Cli.Output;
@@ -26,13 +26,25 @@ internal static class ProgressDisplay
             .Start(ctx => work(new LiveProgress(ctx)));
     }
 
+    /// <summary>Runs one library call that trains (<paramref name="work"/> receives <paramref name="options"/> with their
+    /// progress set), shows its progress and records its training curve; <paramref name="labels"/> name its phases.</summary>
+    public static (T Result, IReadOnlyList<CurvePoint> Curve) Train<T>(CliContext context, bool quiet, IINROptions options,
+        Func<IINROptions, T> work, params string[] labels) =>
+        Run(context, quiet, display =>
+        {
+            var progress = new TrainingProgress(display, labels);
+            options.Progress = progress;
+            try { return (work(options), progress.Curve); }
+            finally { progress.Complete(); }
+        });
+
     internal static string Describe(string label, InrProgress p) =>
         $"{label}: iteration {p.Iteration}/{p.Iterations}, loss {p.Loss:0.00000}, PSNR {p.Psnr:0.00} dB";
 
     /// <summary>Plain lines: one when a phase starts, then about every tenth of it, and at its end.</summary>
     sealed class PlainProgress(TextWriter output) : ITaskProgress
     {
-        public IProgress<InrProgress>? BeginPhase(string label, int iterations)
+        public IProgress<InrProgress> BeginPhase(string label, int iterations)
         {
             output.WriteLine($"{label}: training {iterations} iterations");
             output.Flush();
@@ -63,7 +75,7 @@ internal static class ProgressDisplay
     {
         ProgressTask? _task;
 
-        public IProgress<InrProgress>? BeginPhase(string label, int iterations)
+        public IProgress<InrProgress> BeginPhase(string label, int iterations)
         {
             var task = context.AddTask(Markup.Escape($"{label}: starting"), autoStart: true, maxValue: iterations);
             _task = task;

@@ -18,7 +18,7 @@ namespace IINR.Trainers;
 /// </code>
 /// A stream of another version, a truncated stream or a foreign stream fails with <see cref="InvalidDataException"/>.
 /// </summary>
-public static class InrCheckpoint
+internal static class InrCheckpoint
 {
     /// <summary>The format version this library writes and reads.</summary>
     public const int FormatVersion = 1;

@@ -15,7 +15,7 @@ public static class TorchRuntime
     public static string AllocatorPolicy => NativeAllocator.Policy;
 
     /// <summary>Maps a device choice to a libtorch device; <see cref="ComputeDevice.Cuda"/> without a GPU is an error.</summary>
-    public static torch.Device Resolve(ComputeDevice device)
+    internal static torch.Device Resolve(ComputeDevice device)
     {
         switch (device)
         {

@@ -42,6 +42,8 @@ public static class InrTrainer
             if (options.BatchSize is int bs && bs < n)
                 throw new ArgumentException($"BatchSize = {bs} cannot be combined with a measurement operator, which needs all {n} rendered rows every iteration.", nameof(options));
         }
+        // The model stores the seed it was trained with, so inference draws the same Z.
+        options = options with { Seed = options.EffectiveSeed };
         if (options.Threads is int threads) TorchRuntime.Threads = threads;
         var device = TorchRuntime.Resolve(options.Device);
 
@@ -62,7 +64,7 @@ public static class InrTrainer
     internal static IterativeInr CreateNetwork(InrOptions options, int dims, int channels, Device device)
     {
         IterativeInr network;
-        using (var init = new Generator((ulong)(uint)options.Seed))
+        using (var init = new Generator((ulong)(uint)options.EffectiveSeed))
             network = new IterativeInr(options, dims, channels, init);
         try
         {

@@ -1,3 +1,4 @@
+using IINR.Signals;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,12 +34,12 @@ internal sealed class TrainingSession : IDisposable
             // Held for the whole run, so kept out of any caller's dispose scope.
             _x = TensorIO.FromSpan(data.Coordinates, _n, data.Dims, device).DetachFromDisposeScope();
             _y = TensorIO.FromSpan(data.Signal, _m, _c, device).DetachFromDisposeScope();
-            _zFixed = TensorIO.FromSpan(CoordinateNoise.Sample(data.Coordinates, _n, data.Dims, _c, o.Seed, o.NoiseDistribution), _n, _c, device).DetachFromDisposeScope();
+            _zFixed = TensorIO.FromSpan(CoordinateNoise.Sample(data.Coordinates, _n, data.Dims, _c, o.EffectiveSeed, o.NoiseDistribution), _n, _c, device).DetachFromDisposeScope();
             _proxy = (op?.Lift(_y) ?? _y).DetachFromDisposeScope(); // the signal on the rendered grid, for the training state
             _loss = torch.zeros(1, device: device).DetachFromDisposeScope();
         }
         _blocks = op?.Blocks(chunk) ?? IdentityBlocks(_batch, chunk);
-        _gen = new Generator((ulong)(uint)o.Seed ^ 0x5DEECE66DUL, device);
+        _gen = new Generator((ulong)(uint)o.EffectiveSeed ^ 0x5DEECE66DUL, device);
         _lr0 = o.EffectiveLearningRate;
         // One Adam group per folded scale: lr and ε × scale keep the folded layers' updates exact.
         var groups = net.ParameterGroups().ToList();
@@ -122,7 +123,7 @@ internal sealed class TrainingSession : IDisposable
                     .Select(bl => _op.Apply(recon.narrow(0, bl.InputStart, bl.InputCount), bl)).ToList();
                 seen = torch.cat(parts, 0);
             }
-            return Metrics.Psnr(seen.sub(_y).pow(Scalars.Two).mean().item<float>());
+            return ImageMetrics.Psnr(seen.sub(_y).pow(Scalars.Two).mean().item<float>());
         }
         finally
         {

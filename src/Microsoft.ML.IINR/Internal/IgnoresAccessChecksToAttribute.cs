@@ -3,6 +3,7 @@
 // CoreCLR allows the access because of these attributes. Keep this list equal to the
 // IINRPublicizedReference items in Microsoft.ML.IINR.csproj.
 [assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Core")]
+[assembly: System.Runtime.CompilerServices.IgnoresAccessChecksTo("Microsoft.ML.Data")]
 
 namespace System.Runtime.CompilerServices;
 

@@ -21,7 +21,7 @@ internal static class MLNetInternals
     /// </summary>
     internal const string ExpectedVersion = "5.0.1";
 
-    /// <summary>Assembly that holds the persistence API (ModelSaveContext and friends).</summary>
+    /// <summary>Assembly that holds the persistence API (ModelSaveContext and friends) and the environment interfaces.</summary>
     internal const string CoreAssemblyName = "Microsoft.ML.Core";
 
     /// <summary>
@@ -73,6 +73,19 @@ internal static class MLNetInternals
         [
             ".ctor(System.String, Microsoft.ML.SchemaShape+Column+VectorKind, Microsoft.ML.Data.DataViewType, System.Boolean, Microsoft.ML.SchemaShape)",
         ]),
+        // The MLContext behind mlContext.Transforms (ContextEnvironment): its seed and cancellation.
+        ("Microsoft.ML.Data.IInternalCatalog, Microsoft.ML.Data",
+        [
+            "Environment",
+        ]),
+        ("Microsoft.ML.Runtime.IHostEnvironmentInternal, Microsoft.ML.Core",
+        [
+            "Seed",
+        ]),
+        ("Microsoft.ML.Runtime.ICancelable, Microsoft.ML.Core",
+        [
+            "IsCanceled",
+        ]),
     ];
 
     private static readonly Lazy<string?> s_problem = new(FindProblem);
@@ -89,7 +102,10 @@ internal static class MLNetInternals
     }
 
     /// <summary>Returns a description of every incompatibility found, or null if there is none.</summary>
-    internal static string? FindProblem()
+    internal static string? FindProblem() => FindProblem(RequiredMembers);
+
+    /// <summary>Checks the loaded Microsoft.ML against <paramref name="requiredMembers"/> (the form of <see cref="RequiredMembers"/>).</summary>
+    internal static string? FindProblem(IReadOnlyList<(string Type, string[] Members)> requiredMembers)
     {
         var problems = new List<string>();
         var core = typeof(ITransformer).Assembly; // ITransformer lives in Microsoft.ML.Core
@@ -97,7 +113,7 @@ internal static class MLNetInternals
         if (core.GetName().Name != CoreAssemblyName || version.Split('+')[0] != ExpectedVersion)
             problems.Add($"{core.GetName().Name} is version {version} ({core.Location}), expected {ExpectedVersion}");
 
-        foreach (var (typeName, members) in RequiredMembers)
+        foreach (var (typeName, members) in requiredMembers)
         {
             var type = Type.GetType(typeName, throwOnError: false);
             if (type == null)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 
 namespace Microsoft.ML.IINR.Internal;
 
@@ -83,10 +82,13 @@ internal sealed class IINRModelFormatException(string message) : FormatException
 /// <list type="bullet">
 /// <item><c>Model.key</c>: ML.NET's header (<see cref="ModelFormat"/>), then
 ///   <c>int n</c>, <c>n</c> column names (ids into the header's string table),
-///   <c>long payloadLength</c>, 32-byte SHA-256 of the payload. A caller may append its own
-///   fields to <c>ctx.Writer</c> after <see cref="Save"/> and read them after <see cref="Load"/>.</item>
+///   <c>long payloadLength</c> (format 0x00010001 followed it with a 32-byte SHA-256 of the payload).
+///   A caller may append its own fields to <c>ctx.Writer</c> after <see cref="Save"/> and read them
+///   after <see cref="Load"/>.</item>
 /// <item><see cref="PayloadEntryName"/>: the payload bytes, unframed.</item>
 /// </list>
+/// <para>The payload checks itself (the core's checkpoint ends with a SHA-256 of its contents), so this
+/// layer checks only that the entry is there and has the saved length: one checksum per model file.</para>
 /// </remarks>
 internal static class ModelPersistence
 {
@@ -101,8 +103,11 @@ internal static class ModelPersistence
     /// </summary>
     internal static readonly string LoaderAssemblyName = typeof(ModelPersistence).Assembly.GetName().Name!;
 
-    private const int HashLength = 32;
     private const int MaxColumns = 1 << 16;
+
+    // The last format version that stored a SHA-256 of the payload in Model.key (skipped when read).
+    private const uint LastVersionWithPayloadHash = 0x00010001;
+    private const int PayloadHashLength = 32;
 
     /// <summary>Writes the header, column names and payload of a component being saved.</summary>
     internal static void Save(ModelSaveContext ctx, ModelFormat format, IReadOnlyList<string> columnNames, byte[] payload)
@@ -137,7 +142,6 @@ internal static class ModelPersistence
         foreach (var name in columnNames)
             ctx.SaveNonEmptyString(name);
         writer.Write((long)payload.Length);
-        writer.Write(SHA256.HashData(payload));
 
         ctx.SaveBinaryStream(PayloadEntryName, w => w.Write(payload));
     }
@@ -159,8 +163,7 @@ internal static class ModelPersistence
         long length = reader.ReadInt64();
         if (length < 0 || length > Array.MaxLength)
             throw Damaged(format, where, $"it declares a payload of {length} bytes");
-        var expectedHash = reader.ReadBytes(HashLength);
-        if (expectedHash.Length != HashLength)
+        if (ctx.Header.ModelVerWritten <= LastVersionWithPayloadHash && reader.ReadBytes(PayloadHashLength).Length != PayloadHashLength)
             throw Damaged(format, where, "it ends inside the payload checksum");
 
         var payloadPath = EntryPath(ctx.Directory, PayloadEntryName);
@@ -171,9 +174,6 @@ internal static class ModelPersistence
         if (payload!.Length != length)
             throw new IINRModelFormatException(
                 $"The payload entry '{payloadPath}' of the {format.DisplayName} holds {payload.Length} bytes, but {length} were saved; the zip is damaged.");
-        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(expectedHash))
-            throw new IINRModelFormatException(
-                $"The payload entry '{payloadPath}' of the {format.DisplayName} does not match the checksum saved with it; the zip is damaged.");
 
         return new PersistedComponent(columns, payload);
     }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using IINR.Signals;
-using Microsoft.ML.IINR;
 
 namespace IINR.Tests.Cli;
 

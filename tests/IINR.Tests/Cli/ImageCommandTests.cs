@@ -1,6 +1,6 @@
 using System.Text.Json;
+using IINR.Cli;
 using IINR.Signals;
-using Microsoft.ML.IINR;
 
 namespace IINR.Tests.Cli;
 
@@ -82,6 +82,8 @@ public sealed class ImageCommandTests
         Assert.AreEqual("32×24×3", ImageFile.Load(h.PathOf("b.png")).Shape, "one side given: the other keeps the aspect ratio");
         h.Run("render", "--model", h.PathOf("m.zip"), "--output", h.PathOf("c.png"), "--steps", "1", "--quiet").Succeeded();
         Assert.AreEqual("16×12×3", ImageFile.Load(h.PathOf("c.png")).Shape, "no size: the fitted size");
+        var bad = h.Run("render", "--model", h.PathOf("m.zip"), "--output", h.PathOf("d.png"), "--steps", "0").FailedWithOneLine(ExitCodes.Usage);
+        StringAssert.Contains(bad.Error, "--steps: Inference steps must be between 1 and 1000; got 0", "the library's check, named by the flag");
     }
 
     [TestMethod]

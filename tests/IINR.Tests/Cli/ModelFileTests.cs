@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using IINR.Cli;
-using IINR.Cli.Tasks;
 using IINR.Signals;
 using IINR.Trainers;
 using Microsoft.ML;
+using Microsoft.ML.IINR;
 
 namespace IINR.Tests.Cli;
 
@@ -12,21 +12,25 @@ public sealed class ModelFileTests
 {
     static readonly InrOptions Small = new() { Device = ComputeDevice.Cpu, Threads = 1, HiddenLayers = 1, HiddenSize = 16, Iterations = 5 };
 
+    static IINRImageResult Fit(SignalImage image, InrOptions model) => new MLContext().Transforms.IINR.FitImage(image, new IINROptions { Model = model });
+
     [TestMethod]
     public void RoundTripKeepsPredictionsFrameAndSteps()
     {
         using var h = new CliHarness();
         var image = TestScene.Render(12, 8);
-        using var fit = FitTask.Run(image, new FitTaskOptions(Small with { Steps = 3 }));
-        ModelFile.Save(fit.Model, fit.Frame, h.PathOf("m.zip"), steps: 4);
+        using var fit = Fit(image, Small with { Steps = 3 });
+        using (var fourSteps = fit.Model.WithSteps(4))
+            ModelFile.Save(fourSteps, h.PathOf("m.zip"));
         using var loaded = ModelFile.Load(h.PathOf("m.zip"));
-        Assert.AreEqual(fit.Frame, loaded.Image);
+        Assert.AreEqual(ImageFrame.Of(image), loaded.Image);
         Assert.AreEqual(4, loaded.Steps);
         Assert.AreEqual(3, loaded.ModelOptions.Steps);
-        var grid = fit.Frame.Coordinates(24, 16);
-        CollectionAssert.AreEqual(fit.Model.Predict(grid, 4), loaded.Predict(grid));
-        // Save copied the model: the caller's model still works after the file's copy is gone.
-        Assert.AreEqual(grid.Length / 2 * 3, fit.Model.Predict(grid, 2).Length);
+        var grid = ImageFrame.Of(image).Coordinates(24, 16);
+        using var withFour = fit.Model.WithSteps(4);
+        CollectionAssert.AreEqual(withFour.Predict(grid), loaded.Predict(grid));
+        // Saving leaves the caller's model as it was.
+        CollectionAssert.AreEqual(fit.Image.Data, fit.Model.RenderSignalImage(12, 8).Data);
     }
 
     [TestMethod]
@@ -34,8 +38,8 @@ public sealed class ModelFileTests
     {
         using var h = new CliHarness();
         var image = TestScene.Render(10, 10);
-        using var fit = FitTask.Run(image, new FitTaskOptions(Small));
-        ModelFile.Save(fit.Model, fit.Frame, h.PathOf("m.zip"), steps: 2);
+        using var fit = Fit(image, Small);
+        ModelFile.Save(fit.Model, h.PathOf("m.zip"));
 
         // Any ML.NET application opens it with the stock API and scores LoadFromImage's view of the image.
         var ml = new Microsoft.ML.MLContext();
@@ -46,7 +50,7 @@ public sealed class ModelFileTests
             var scored = model.Transform(ml.Data.LoadFromImage(image));
             var rows = ml.Data.CreateEnumerable<Scored>(scored, reuseRowObject: false).ToArray();
             Assert.AreEqual(100, rows.Length);
-            var expected = fit.Model.Predict(fit.Frame.Coordinates(10, 10), 2);
+            var expected = fit.Model.Predict(ImageFrame.Of(image).Coordinates(10, 10));
             CollectionAssert.AreEqual(expected, rows.SelectMany(r => r.Reconstruction).ToArray());
         }
         finally
@@ -64,8 +68,8 @@ public sealed class ModelFileTests
     public void DamagedFilesFailWithInvalidData()
     {
         using var h = new CliHarness();
-        using var fit = FitTask.Run(TestScene.Render(8, 8), new FitTaskOptions(Small));
-        ModelFile.Save(fit.Model, fit.Frame, h.PathOf("m.zip"));
+        using var fit = Fit(TestScene.Render(8, 8), Small);
+        ModelFile.Save(fit.Model, h.PathOf("m.zip"));
         var bytes = File.ReadAllBytes(h.PathOf("m.zip"));
         File.WriteAllBytes(h.PathOf("cut.zip"), bytes[..(bytes.Length / 2)]);
         var e = Assert.ThrowsExactly<InvalidDataException>(() => ModelFile.Load(h.PathOf("cut.zip")));

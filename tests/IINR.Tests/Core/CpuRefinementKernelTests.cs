@@ -83,12 +83,23 @@ public sealed class CpuRefinementKernelTests
     }
 
     [TestMethod]
-    public void PlainNetworksAndOtherDevicesHaveNoKernel()
+    public void OnlyFloat32HeadsOnTheCpuHaveAKernel()
     {
         using var gen = new Generator(1);
         using var plain = new IterativeInr(new InrOptions { Iterative = false, HiddenLayers = 1, HiddenSize = 8 }, 2, 3, gen);
-        Assert.IsNull(CpuRefinementKernel.TryCreate(plain));
+        Assert.IsNull(CpuRefinementKernel.TryCreate(plain), "a plain network has no heads");
         using var wire = new IterativeInr(new InrOptions { HiddenLayers = 1, HiddenSize = 8, Backbone = Trainers.Backbones.BackboneKind.Wire }, 2, 3, gen);
         Assert.IsNotNull(CpuRefinementKernel.TryCreate(wire), "WIRE's complex weights live in the backbone; its heads are real and run in the kernel.");
+
+        // Heads the kernel cannot read as CPU float32 go to libtorch: other element types here, other devices where there are any.
+        using var siren = new IterativeInr(new InrOptions { HiddenLayers = 1, HiddenSize = 8 }, 2, 3, gen);
+        Assert.IsNotNull(CpuRefinementKernel.TryCreate(siren));
+        siren.to(ScalarType.Float64);
+        Assert.IsNull(CpuRefinementKernel.TryCreate(siren), "float64 heads");
+        if (cuda.is_available())
+        {
+            siren.to(ScalarType.Float32).to(CUDA);
+            Assert.IsNull(CpuRefinementKernel.TryCreate(siren), "heads on a GPU");
+        }
     }
 }

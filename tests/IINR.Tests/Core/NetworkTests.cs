@@ -9,16 +9,14 @@ namespace IINR.Tests.Core;
 public sealed class NetworkTests
 {
     [TestMethod]
-    public void HeadsAddHalfToThreePercentToA3x256Backbone()
+    [DataRow(3, 0.005, 0.03, DisplayName = "RGB: the paper's 0.5–2 %")]
+    [DataRow(1, 0.002, 0.004, DisplayName = "grey: smaller still, about 0.3 %")]
+    public void HeadsAreASmallFractionOfA3x256Backbone(int channels, double min, double max)
     {
-        // RGB, as in the paper's "0.5–2%"; a grey signal's heads are smaller still (≈ 0.3%).
-        foreach (int channels in new[] { 3 })
-        {
-            using var gen = new Generator(0);
-            using var net = new IterativeInr(new InrOptions { HiddenLayers = 3, HiddenSize = 256 }, 2, channels, gen);
-            double ratio = (double)net.HeadParameterCount / net.BackboneParameterCount;
-            Assert.IsTrue(ratio >= 0.005 && ratio <= 0.03, $"C={channels}: heads {net.HeadParameterCount} / backbone {net.BackboneParameterCount} = {ratio:P2}");
-        }
+        using var gen = new Generator(0);
+        using var net = new IterativeInr(new InrOptions { HiddenLayers = 3, HiddenSize = 256 }, 2, channels, gen);
+        double ratio = (double)net.HeadParameterCount / net.BackboneParameterCount;
+        Assert.IsTrue(ratio >= min && ratio <= max, $"C={channels}: heads {net.HeadParameterCount} / backbone {net.BackboneParameterCount} = {ratio:P2}");
     }
 
     [TestMethod]
@@ -30,6 +28,10 @@ public sealed class NetworkTests
         Assert.AreEqual(1306, net.HeadParameterCount);
         Assert.AreEqual(2 * 256 + 256 + 3 * (256 * 256 + 256) + 256 * 3 + 3, net.BackboneParameterCount);
         Assert.AreEqual(1170, net.HeadMultiplyAdds);
+
+        // Grey: FeedbackNet 4→30→1 (181) + FuseNet 2→100→1 (401).
+        using var grey = new IterativeInr(new InrOptions(), 2, 1, gen);
+        Assert.AreEqual(582, grey.HeadParameterCount);
     }
 
     [TestMethod]

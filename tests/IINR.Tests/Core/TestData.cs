@@ -1,3 +1,4 @@
+using IINR.Signals;
 using IINR.Trainers;
 
 namespace IINR.Tests.Core;
@@ -46,7 +47,7 @@ internal static class TestData
     {
         double mse = 0;
         for (int i = 0; i < a.Length; i++) mse += (a[i] - b[i]) * (double)(a[i] - b[i]);
-        return Metrics.Psnr(mse / a.Length);
+        return ImageMetrics.Psnr(mse / a.Length);
     }
 
     /// <summary>Small, fast options for tests: CPU, 2 threads, a narrow network.</summary>

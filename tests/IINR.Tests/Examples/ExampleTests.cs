@@ -1,6 +1,6 @@
+using IINR.Signals;
 using IINR.Signals.Geometry;
 using IINR.Trainers;
-using Microsoft.ML.IINR;
 
 namespace IINR.Tests.Examples;
 

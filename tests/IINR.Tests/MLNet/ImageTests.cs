@@ -101,7 +101,7 @@ public sealed class ImageTests
     public void LoadFromMLImageGivesRgb()
     {
         var image = Scene(6);
-        using var mlImage = ImageFile.ToMLImage(image);
+        using var mlImage = image.ToMLImage();
         var data = Ml.Data.LoadFromImage(mlImage);
         Assert.AreEqual(36L, data.GetRowCount());
         var values = ReadFlat(data, "Signal");
@@ -200,7 +200,7 @@ public sealed class ImageTests
         e = Assert.ThrowsExactly<InvalidOperationException>(() => Ml.Transforms.IINR.Fit(filtered, options));
         StringAssert.Contains(e.Message, "needs the whole 8×8 image (64 rows), but the data has 60 rows");
 
-        options.BatchSize = 16;
+        options.Model = options.Model with { BatchSize = 16 };
         var e2 = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.IINR.Fit(image, options));
         StringAssert.Contains(e2.Message, "BatchSize");
     }
@@ -221,5 +221,32 @@ public sealed class ImageTests
         CollectionAssert.AreEqual(new[] { VoxelGrid.Center(1, 4), VoxelGrid.Center(2, 3), VoxelGrid.Center(1, 2) }, coordinates[i]);
         CollectionAssert.AreEqual(volume.ToFloatArray(), signal);
         Assert.AreEqual(2f, signal.Sum());
+    }
+
+    [TestMethod]
+    public void MLImageRoundTripKeepsRgb()
+    {
+        var image = ImageFileTests.Levels(5, 3, 3);
+        using MLImage ml = image.ToMLImage();
+        Assert.AreEqual((5, 3, MLPixelFormat.Rgba32), (ml.Width, ml.Height, ml.PixelFormat));
+        Assert.AreEqual((byte)Math.Round(image[1, 0, 2] * 255), ml.Pixels[4 * 1 + 2], "blue of pixel (1, 0)");
+        Assert.AreEqual(255, ml.Pixels[3], "opaque");
+        CollectionAssert.AreEqual(image.Data, ml.ToSignalImage().Data);
+    }
+
+    [TestMethod]
+    public void MLImageFromGreyReplicatesAndBgraIsSwapped()
+    {
+        var grey = ImageFileTests.Levels(4, 2, 1);
+        using (MLImage ml = grey.ToMLImage())
+        {
+            var back = ml.ToSignalImage();
+            Assert.AreEqual(3, back.Channels);
+            CollectionAssert.AreEqual(grey.Data, back.ToGrey().Data.Select(v => MathF.Round(v * 255) / 255).ToArray());
+            Assert.AreEqual(back[3, 1, 0], back[3, 1, 2]);
+        }
+
+        using MLImage bgra = MLImage.CreateFromPixels(1, 1, MLPixelFormat.Bgra32, [30, 20, 10, 255]);
+        CollectionAssert.AreEqual(new[] { 10 / 255f, 20 / 255f, 30 / 255f }, bgra.ToSignalImage().Data);
     }
 }

@@ -10,7 +10,10 @@ namespace IINR.Tests.MLNet;
 internal static class MLNetTestData
 {
     /// <summary>Small, fast options: CPU, 2 threads, 2 hidden layers of <paramref name="hiddenSize"/>.</summary>
-    public static IINROptions Options(int iterations = 30, int hiddenSize = 32) => new()
+    public static IINROptions Options(int iterations = 30, int hiddenSize = 32) => new() { Model = Model(iterations, hiddenSize) };
+
+    /// <summary>The model options of <see cref="Options"/>.</summary>
+    public static InrOptions Model(int iterations = 30, int hiddenSize = 32) => new()
     {
         Device = ComputeDevice.Cpu,
         Threads = 2,

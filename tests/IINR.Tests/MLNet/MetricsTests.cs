@@ -31,9 +31,26 @@ public sealed class MetricsTests
         var metrics = IINRMetrics.FromImages(x, y);
         Assert.IsNotNull(metrics.Ssim);
         Assert.AreEqual(ImageMetricsTests.WindowSsim(x, y, 0, 0, 0), metrics.Ssim.Value, 1e-12);
-        Assert.AreEqual(ImageMetrics.Mse(x, y), metrics.MeanSquaredError);
-        Assert.AreEqual(10 * Math.Log10(1 / metrics.MeanSquaredError), metrics.Psnr, 1e-9);
         Assert.AreEqual(121L, metrics.Count);
+    }
+
+    [TestMethod]
+    public void MseAndPsnrOfKnownDifferences()
+    {
+        // Every value off by 0.25: MSE 1/16, PSNR 10·log10(16) = 12.0412 dB; one pixel of 12×12 off by 1: MSE 1/144, 21.5836 dB.
+        var a = new SignalImage(12, 12, 3);
+        Array.Fill(a.Data, 0.5f);
+        var b = a.Clone();
+        Array.Fill(b.Data, 0.75f);
+        var metrics = IINRMetrics.FromImages(a, b);
+        Assert.AreEqual(0.0625, metrics.MeanSquaredError, 1e-15);
+        Assert.AreEqual(12.041199826559248, metrics.Psnr, 1e-9);
+        Assert.AreEqual((2 * 0.5 * 0.75 + 1e-4) / (0.25 + 0.5625 + 1e-4), metrics.Ssim!.Value, 1e-9, "constants: SSIM is the luminance term");
+
+        var grey = new SignalImage(12, 12, 1);
+        var onePixel = grey.Clone();
+        onePixel[5, 7, 0] = 1;
+        Assert.AreEqual(21.583624920952497, IINRMetrics.FromImages(grey, onePixel).Psnr, 1e-9);
     }
 
     [TestMethod]

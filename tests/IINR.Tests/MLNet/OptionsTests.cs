@@ -1,53 +1,19 @@
-using System.Reflection;
 using IINR.Trainers;
+using IINR.Trainers.Backbones;
 using Microsoft.ML.IINR;
 
 namespace IINR.Tests.MLNet;
 
-/// <summary>IINROptions mirrors the core's InrOptions: same properties, same defaults, every value passed on.</summary>
+/// <summary>IINROptions holds the core's InrOptions (one options type) and the task presets.</summary>
 [TestClass]
 public sealed class OptionsTests
 {
-    /// <summary>The core's hyperparameters: its settable properties (computed ones like EffectiveLearningRate excluded).</summary>
-    private static PropertyInfo[] CoreProperties() =>
-        typeof(InrOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToArray();
-
-    private static PropertyInfo Mirror(PropertyInfo core) =>
-        typeof(IINROptions).GetProperty(core.Name)
-        ?? throw new AssertFailedException($"IINROptions has no property {core.Name} ({core.PropertyType.Name}), which InrOptions has.");
-
     [TestMethod]
-    public void EveryCoreOptionIsMirroredWithTheSameDefault()
-    {
-        var core = new InrOptions();
-        var surface = new IINROptions();
-        var properties = CoreProperties();
-        Assert.IsGreaterThanOrEqualTo(30, properties.Length, "InrOptions' hyperparameters were found");
-        foreach (var property in properties)
-        {
-            var mirror = Mirror(property);
-            Assert.AreEqual(property.PropertyType, mirror.PropertyType, property.Name);
-            Assert.AreEqual(property.GetValue(core), mirror.GetValue(surface), $"default of {property.Name}");
-        }
-        Assert.AreEqual(core, surface.ToCoreOptions(), "the default IINROptions map to the default InrOptions");
-    }
-
-    [TestMethod]
-    public void ToCoreOptionsPassesEveryValueOn()
-    {
-        var surface = new IINROptions();
-        foreach (var property in CoreProperties())
-            Mirror(property).SetValue(surface, OtherValue(property.PropertyType, Mirror(property).GetValue(surface)));
-        var core = surface.ToCoreOptions();
-        foreach (var property in CoreProperties())
-            Assert.AreEqual(Mirror(property).GetValue(surface), property.GetValue(core), property.Name);
-        Assert.AreNotEqual(new InrOptions(), core);
-    }
-
-    [TestMethod]
-    public void SurfaceOnlyOptionsHaveDocumentedDefaults()
+    public void DefaultsAreTheCoresAndTheDocumentedSurfaceValues()
     {
         var options = new IINROptions();
+        Assert.AreEqual(new InrOptions(), options.Model);
+        Assert.IsNull(options.Model.Seed, "no seed given: the MLContext's is used");
         Assert.AreEqual(("Coordinates", "Signal", "Reconstruction"), (options.CoordinatesColumnName, options.SignalColumnName, options.OutputColumnName));
         Assert.AreEqual(1, options.TrainingScale);
         Assert.IsNull(options.Progress);
@@ -56,29 +22,59 @@ public sealed class OptionsTests
     }
 
     [TestMethod]
-    public void ValidateNamesTheOption()
+    public void ValidateNamesTheOptionOnceForEveryLayer()
     {
-        var options = new IINROptions { Iterations = 0 };
-        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(options.Validate);
-        Assert.AreEqual("Iterations", e.ParamName);
+        // The core's own check, reached through the surface: the parameter name is the InrOptions property.
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(new IINROptions { Model = new() { Iterations = 0 } }.Validate);
+        Assert.AreEqual(nameof(InrOptions.Iterations), e.ParamName);
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(new IINROptions { Model = new() { Omega0 = -1 } }.Validate);
+        Assert.AreEqual(nameof(InrOptions.Omega0), e.ParamName);
         e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(new IINROptions { TrainingScale = 65 }.Validate);
-        Assert.AreEqual("TrainingScale", e.ParamName);
+        Assert.AreEqual(nameof(IINROptions.TrainingScale), e.ParamName);
         var e2 = Assert.ThrowsExactly<ArgumentException>(new IINROptions { OutputColumnName = "" }.Validate);
-        Assert.AreEqual("OutputColumnName", e2.ParamName);
+        Assert.AreEqual(nameof(IINROptions.OutputColumnName), e2.ParamName);
+        var e3 = Assert.ThrowsExactly<ArgumentNullException>(new IINROptions { Model = null! }.Validate);
+        Assert.AreEqual(nameof(IINROptions.Model), e3.ParamName);
     }
 
-    /// <summary>A value of <paramref name="type"/> different from <paramref name="current"/>.</summary>
-    private static object? OtherValue(Type type, object? current)
+    [TestMethod]
+    public void PresetsHoldTheTaskValuesPerBackbone()
     {
-        var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        if (underlying.IsEnum)
+        foreach (var kind in Enum.GetValues<BackboneKind>())
         {
-            var values = Enum.GetValues(underlying);
-            return values.GetValue((Array.IndexOf(values, current) + 1) % values.Length);
+            var fit = IINROptions.ForFitting(kind);
+            var sr = IINROptions.ForSuperResolution(kind);
+            var denoise = IINROptions.ForDenoising(kind);
+            var occupancy = IINROptions.ForOccupancy(kind);
+            foreach (var o in new[] { fit, sr, denoise, occupancy })
+            {
+                Assert.AreEqual(kind, o.Model.Backbone);
+                Assert.AreEqual(300, o.Model.Iterations, "the CPU-budget iterations of every task");
+                o.Validate();
+            }
+            Assert.AreEqual(new InrOptions { Backbone = kind, Iterations = 300 }, fit.Model, "fitting changes nothing else");
+            Assert.AreEqual(1, fit.TrainingScale);
+            Assert.AreEqual(2, sr.TrainingScale, "super-resolution fits through the 2× forward model");
+            Assert.AreEqual(16384, occupancy.Model.BatchSize, "occupancy trains on random batches");
+
+            bool sine = kind is BackboneKind.Siren or BackboneKind.Finer;
+            Assert.AreEqual(sine ? 15.0 : (double?)null, sr.Model.Omega0, $"super-resolution ω0 of {kind}");
+            Assert.AreEqual(sine ? 10.0 : kind == BackboneKind.Wire ? 5.0 : (double?)null, denoise.Model.Omega0, $"denoising ω0 of {kind}");
+            Assert.AreEqual(kind is BackboneKind.Wire or BackboneKind.Gauss ? 5.0 : (double?)null, denoise.Model.Scale, $"denoising scale of {kind}");
+            Assert.IsNull(sr.Model.Scale);
         }
-        return underlying == typeof(int) ? (current is int i ? i + 3 : 7)
-            : underlying == typeof(double) ? (current is double d ? d * 0.5 : 0.125)
-            : underlying == typeof(bool) ? !(bool)current!
-            : throw new AssertFailedException($"no test value for {type}");
+        Assert.AreEqual(3, IINROptions.ForSuperResolution(trainingScale: 3).TrainingScale);
+        Assert.AreEqual(TaskPresets.Denoising(BackboneKind.Wire), IINROptions.ForDenoising(BackboneKind.Wire).Model, "one table: the core's presets");
+    }
+
+    [TestMethod]
+    public void EachCallGivesFreshOptions()
+    {
+        var a = IINROptions.ForFitting();
+        a.Model = a.Model with { Iterations = 7 };
+        a.TrainingScale = 4;
+        var b = IINROptions.ForFitting();
+        Assert.AreEqual(300, b.Model.Iterations);
+        Assert.AreEqual(1, b.TrainingScale);
     }
 }

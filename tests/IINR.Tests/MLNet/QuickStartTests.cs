@@ -1,4 +1,4 @@
-using Microsoft.ML.IINR;
+using IINR.Signals;
 
 namespace IINR.Tests.MLNet;
 

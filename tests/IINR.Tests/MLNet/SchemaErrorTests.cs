@@ -127,7 +127,7 @@ public sealed class SchemaErrorTests
     public void InvalidOptionsAreNamedWhenTheEstimatorIsCreated()
     {
         var options = Options();
-        options.HiddenSize = 0;
+        options.Model = options.Model with { HiddenSize = 0 };
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.IINR.Trainer(options));
         Assert.AreEqual("HiddenSize", e.ParamName);
 

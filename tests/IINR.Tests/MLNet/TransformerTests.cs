@@ -57,7 +57,7 @@ public sealed class TransformerTests
     public void PlainBackboneIsTheIterativeSwitchOff()
     {
         var options = Options(iterations: 200, hiddenSize: 64);
-        options.Iterative = false;
+        options.Model = options.Model with { Iterative = false };
         using var plain = s_ml.Transforms.IINR.Fit(s_data, options);
         var metrics = s_ml.Transforms.IINR.Evaluate(plain.Transform(s_data));
         TestContext.WriteLine($"plain SIREN 2×64, 200 iterations: {metrics}");
@@ -134,7 +134,7 @@ public sealed class TransformerTests
     }
 
     [TestMethod]
-    public void WithStepsSharesTheWeightsAndEitherMayBeDisposedFirst()
+    public void WithStepsSharesTheWeightsAndOnlyTheOwnerFreesThem()
     {
         using var original = s_ml.Transforms.IINR.Fit(s_data, Options(iterations: 20));
         var twoSteps = ReadFlat(original.Transform(s_data), "Reconstruction");
@@ -147,30 +147,34 @@ public sealed class TransformerTests
         CollectionAssert.AreNotEqual(twoSteps, one, "another number of steps gives another result");
         Assert.AreEqual(2, original.Steps, "the original is unchanged");
 
-        // Dispose the original first: the others keep the weights alive.
-        original.Dispose();
-        Assert.ThrowsExactly<ObjectDisposedException>(() => original.Transform(s_data));
-        Assert.ThrowsExactly<ObjectDisposedException>(() => original.WithSteps(3));
-        CollectionAssert.AreEqual(one, ReadFlat(oneStep.Transform(s_data), "Reconstruction"));
+        // Disposing a view frees nothing: the owner and the other view keep working.
         var lazy = same.Transform(s_data);
         same.Dispose();
-        same.Dispose(); // idempotent: gives its reference back once
+        same.Dispose(); // idempotent
         Assert.ThrowsExactly<ObjectDisposedException>(() => ReadFlat(lazy, "Reconstruction"), "a view of a disposed transformer");
+        Assert.ThrowsExactly<ObjectDisposedException>(() => same.WithSteps(3));
         CollectionAssert.AreEqual(one, ReadFlat(oneStep.Transform(s_data), "Reconstruction"));
-        oneStep.Dispose(); // the last reference frees the weights
+        CollectionAssert.AreEqual(twoSteps, ReadFlat(original.Transform(s_data), "Reconstruction"));
+        using (var fromView = oneStep.WithSteps(2)) // a view of a view shares the owner's weights too
+            CollectionAssert.AreEqual(twoSteps, ReadFlat(fromView.Transform(s_data), "Reconstruction"));
+
+        // Disposing the owner frees the weights: its views stop working with a clear error.
+        original.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => original.Transform(s_data));
         Assert.ThrowsExactly<ObjectDisposedException>(() => oneStep.Predict([0f, 0f]));
+        oneStep.Dispose();
 
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => s_model.WithSteps(0));
     }
 
     [TestMethod]
-    public void APredictionEngineOwnsTheReferenceItIsGiven()
+    public void APredictionEngineDisposesTheViewItIsGiven()
     {
-        // By default a PredictionEngine disposes its transformer; given WithSteps(Steps), it disposes only that reference.
-        var reference = s_model.WithSteps(s_model.Steps);
-        using (var engine = s_ml.Model.CreatePredictionEngine<CoordinatesOnly, Reconstructed>(reference))
+        // By default a PredictionEngine disposes its transformer; given WithSteps(Steps), it disposes only that view.
+        var view = s_model.WithSteps(s_model.Steps);
+        using (var engine = s_ml.Model.CreatePredictionEngine<CoordinatesOnly, Reconstructed>(view))
             Assert.HasCount(3, engine.Predict(new CoordinatesOnly { Coordinates = [0.1f, -0.2f] }).Reconstruction);
-        Assert.ThrowsExactly<ObjectDisposedException>(() => reference.Predict([0f, 0f]));
+        Assert.ThrowsExactly<ObjectDisposedException>(() => view.Predict([0f, 0f]));
         Assert.HasCount(3, s_model.Predict([0f, 0f]));
     }
 
@@ -197,7 +201,7 @@ public sealed class TransformerTests
     {
         var reports = new List<global::IINR.Trainers.InrProgress>();
         var options = Options(iterations: 10);
-        options.ProgressInterval = 5;
+        options.Model = options.Model with { ProgressInterval = 5 };
         options.Progress = new SynchronousProgress(reports.Add);
         using (s_ml.Transforms.IINR.Fit(s_data, options)) { }
         CollectionAssert.AreEqual(new[] { 5, 10 }, reports.Select(r => r.Iteration).ToArray());
@@ -216,7 +220,7 @@ public sealed class TransformerTests
         var options = Options(iterations: 3, hiddenSize: 8);
         var estimator = s_ml.Transforms.IINR.Trainer(options);
         options.OutputColumnName = "Changed";
-        options.HiddenSize = -1; // would be invalid; the estimator has its own copy
+        options.Model = options.Model with { HiddenSize = -1 }; // would be invalid; the estimator has its own copy
 
         var shape = estimator.GetOutputSchema(ShapeOf(s_data.Schema));
         Assert.IsTrue(shape.Any(c => c.Name == "Reconstruction"));

@@ -19,7 +19,7 @@ public static class ConsumerProgram
 
         var ml = new MLContext(seed: 0);
         IDataView pixels = ml.Data.LoadFromImage(imagePath);
-        using IINRTransformer model = ml.Transforms.IINR.Fit(pixels, new IINROptions { Iterations = iterations });
+        using IINRTransformer model = ml.Transforms.IINR.Fit(pixels, new IINROptions { Model = new() { Iterations = iterations } });
         IDataView scored = model.Transform(pixels);
         Console.WriteLine("psnr " + ml.Transforms.IINR.Evaluate(scored).Psnr.ToString("R", CultureInfo.InvariantCulture));
 

@@ -1,6 +1,4 @@
 using IINR.Signals;
-using Microsoft.ML.Data;
-using Microsoft.ML.IINR;
 using SkiaSharp;
 
 namespace IINR.Tests.Signals;
@@ -18,7 +16,7 @@ public sealed class ImageFileTests
 
     private string PathOf(string name) => Path.Combine(_directory, name);
 
-    private static SignalImage Levels(int width, int height, int channels)
+    internal static SignalImage Levels(int width, int height, int channels)
     {
         // Exact 8-bit levels k/255, all different, so a round trip must be lossless.
         var image = new SignalImage(width, height, channels);
@@ -260,32 +258,5 @@ public sealed class ImageFileTests
         var e = Assert.ThrowsExactly<InvalidDataException>(() => ImageFile.Load(path));
         Assert.Contains(path, e.Message);
         Assert.Contains("CRC", e.Message);
-    }
-
-    [TestMethod]
-    public void MLImageRoundTripKeepsRgb()
-    {
-        var image = Levels(5, 3, 3);
-        using MLImage ml = ImageFile.ToMLImage(image);
-        Assert.AreEqual((5, 3, MLPixelFormat.Rgba32), (ml.Width, ml.Height, ml.PixelFormat));
-        Assert.AreEqual((byte)Math.Round(image[1, 0, 2] * 255), ml.Pixels[4 * 1 + 2], "blue of pixel (1, 0)");
-        Assert.AreEqual(255, ml.Pixels[3], "opaque");
-        CollectionAssert.AreEqual(image.Data, ImageFile.FromMLImage(ml).Data);
-    }
-
-    [TestMethod]
-    public void MLImageFromGreyReplicatesAndBgraIsSwapped()
-    {
-        var grey = Levels(4, 2, 1);
-        using (MLImage ml = ImageFile.ToMLImage(grey))
-        {
-            var back = ImageFile.FromMLImage(ml);
-            Assert.AreEqual(3, back.Channels);
-            CollectionAssert.AreEqual(grey.Data, back.ToGrey().Data.Select(v => MathF.Round(v * 255) / 255).ToArray());
-            Assert.AreEqual(back[3, 1, 0], back[3, 1, 2]);
-        }
-
-        using MLImage bgra = MLImage.CreateFromPixels(1, 1, MLPixelFormat.Bgra32, [30, 20, 10, 255]);
-        CollectionAssert.AreEqual(new[] { 10 / 255f, 20 / 255f, 30 / 255f }, ImageFile.FromMLImage(bgra).Data);
     }
 }

@@ -1,6 +1,4 @@
-using IINR.Signals;
-
-namespace Microsoft.ML.IINR;
+namespace IINR.Signals;
 
 /// <summary>
 /// The image a model was fitted to: its size and channel count, and the continuous frame its pixel
@@ -15,7 +13,7 @@ namespace Microsoft.ML.IINR;
 public sealed record ImageFrame(int Width, int Height, int Channels, double ExtentX, double ExtentY)
 {
     /// <summary>Sizes ≥ 1 and extents finite and &gt; 0 (what a frame read from elsewhere must be checked for).</summary>
-    internal bool HasValidGeometry =>
+    public bool HasValidGeometry =>
         Width >= 1 && Height >= 1 && ExtentX > 0 && ExtentY > 0 && double.IsFinite(ExtentX) && double.IsFinite(ExtentY);
 
     /// <summary>The frame of a W×H image as <see cref="PixelGrid"/> maps it (the longer side spans [−1, 1]).</summary>

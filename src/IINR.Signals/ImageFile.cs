@@ -1,11 +1,9 @@
 using System.Runtime.InteropServices;
-using IINR.Signals;
-using Microsoft.ML.Data;
 using SkiaSharp;
 
-namespace Microsoft.ML.IINR;
+namespace IINR.Signals;
 
-/// <summary>Reads and writes image files as <see cref="SignalImage"/> rasters, and converts to and from ML.NET's <see cref="MLImage"/>.</summary>
+/// <summary>Reads and writes image files (PNG, JPEG, BMP) as <see cref="SignalImage"/> rasters.</summary>
 /// <remarks>
 /// Decoding uses SkiaSharp, except 16-bit PNGs, which a small managed decoder reads so their full precision
 /// survives (SkiaSharp strips 16-bit grey to 8 bits). Values become stored value / maximum (255 or 65535), with no
@@ -70,16 +68,15 @@ public static class ImageFile
             throw new ArgumentException($"PNG output needs 1 (grey) or 3 (RGB) channels; the image is {image.Shape}.", nameof(image));
 
         bool grey = image.Channels == 1;
-        int bytesPerPixel = grey ? 1 : 4, pixelCount = image.Width * image.Height;
-        var pixels = new byte[pixelCount * bytesPerPixel];
-        float[] data = image.Data;
-        for (int i = 0; i < pixelCount; i++)
+        byte[] pixels;
+        if (grey)
         {
-            if (grey) { pixels[i] = ToByte(data[i]); continue; }
-            pixels[4 * i] = ToByte(data[3 * i]);
-            pixels[4 * i + 1] = ToByte(data[3 * i + 1]);
-            pixels[4 * i + 2] = ToByte(data[3 * i + 2]);
-            pixels[4 * i + 3] = 255;
+            pixels = new byte[image.Width * image.Height];
+            for (int i = 0; i < pixels.Length; i++) pixels[i] = ToByte(image.Data[i]);
+        }
+        else
+        {
+            pixels = ToRgba32(image);
         }
         // Opaque RGBA is written by Skia as an RGB PNG (colour type 2), Gray8 as a grey PNG (colour type 0).
         var info = new SKImageInfo(image.Width, image.Height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
@@ -97,46 +94,16 @@ public static class ImageFile
         }
     }
 
-    /// <summary>Converts an <see cref="MLImage"/> to a 3-channel (RGB) image with values in [0, 1]; alpha is dropped.</summary>
-    /// <param name="image">An image in <see cref="MLPixelFormat.Rgba32"/> or <see cref="MLPixelFormat.Bgra32"/> format.</param>
-    /// <remarks>
-    /// The colour bytes are taken as <see cref="MLImage"/> holds them; note that ML.NET may hold images loaded from files with
-    /// transparency premultiplied by alpha. Grey images come back with three equal channels; use <see cref="SignalImage.ToGrey"/>.
-    /// </remarks>
-    public static SignalImage FromMLImage(MLImage image)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        int width = image.Width, height = image.Height;
-        ReadOnlySpan<byte> pixels = image.Pixels;
-        (int r, int b) = image.PixelFormat switch
-        {
-            MLPixelFormat.Rgba32 => (0, 2),
-            MLPixelFormat.Bgra32 => (2, 0),
-            var other => throw new ArgumentException($"MLImage pixel format {other} is not supported; expected Rgba32 or Bgra32.", nameof(image)),
-        };
-        if (pixels.Length != width * height * 4)
-            throw new ArgumentException($"MLImage holds {pixels.Length} bytes for {width}×{height} pixels; expected {width * height * 4} (4 per pixel, no row padding).", nameof(image));
-
-        var result = new SignalImage(width, height, 3);
-        float[] data = result.Data;
-        for (int i = 0; i < width * height; i++)
-        {
-            data[3 * i] = pixels[4 * i + r] / 255f;
-            data[3 * i + 1] = pixels[4 * i + 1] / 255f;
-            data[3 * i + 2] = pixels[4 * i + b] / 255f;
-        }
-        return result;
-    }
-
-    /// <summary>Converts a 1- or 3-channel image to an opaque <see cref="MLPixelFormat.Rgba32"/> <see cref="MLImage"/> (grey is replicated to R, G and B), quantised as in <see cref="SavePng"/>.</summary>
+    /// <summary>
+    /// The image as 8-bit RGBA pixels (4 bytes per pixel, row-major, opaque; grey is replicated to R, G and B),
+    /// quantised as in <see cref="SavePng"/>: what 8-bit image types such as ML.NET's MLImage hold.
+    /// </summary>
     /// <param name="image">A 1- or 3-channel image.</param>
-    /// <returns>A new image; the caller disposes it.</returns>
-    public static MLImage ToMLImage(SignalImage image)
+    public static byte[] ToRgba32(SignalImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.Channels is not (1 or 3))
-            throw new ArgumentException($"MLImage conversion needs 1 (grey) or 3 (RGB) channels; the image is {image.Shape}.", nameof(image));
-
+            throw new ArgumentException($"8-bit RGBA needs 1 (grey) or 3 (RGB) channels; the image is {image.Shape}.", nameof(image));
         int pixelCount = image.Width * image.Height, ch = image.Channels;
         var pixels = new byte[pixelCount * 4];
         float[] data = image.Data;
@@ -145,7 +112,7 @@ public static class ImageFile
             for (int c = 0; c < 3; c++) pixels[4 * i + c] = ToByte(data[i * ch + (ch == 1 ? 0 : c)]);
             pixels[4 * i + 3] = 255;
         }
-        return MLImage.CreateFromPixels(image.Width, image.Height, MLPixelFormat.Rgba32, pixels);
+        return pixels;
     }
 
     private static SignalImage DecodeWithSkia(byte[] encoded, string sourceName, string kind, int? pngColourType)

@@ -1,7 +1,6 @@
 using IINR.Signals;
-using Microsoft.ML.IINR;
 
-namespace IINR.Tests.MLNet;
+namespace IINR.Tests.Signals;
 
 /// <summary><see cref="ImageFrame"/>: the frame of an image, its pixel grids and scaled sizes.</summary>
 [TestClass]

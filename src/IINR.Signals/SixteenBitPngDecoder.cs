@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using IINR.Signals;
-
-namespace Microsoft.ML.IINR;
+namespace IINR.Signals;
 
 /// <summary>
 /// A small managed decoder for 16-bit-per-sample PNGs (grey, grey+alpha, RGB, RGBA; plain or Adam7-interlaced).

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using IINR.Signals;
+using IINR.Trainers;
+using Microsoft.ML.IINR.Internal;
+
+namespace Microsoft.ML.IINR;
+
+/// <summary>
+/// The single-image tasks behind <see cref="IINRCatalog.FitImage"/>, <see cref="IINRCatalog.SuperResolve"/> and
+/// <see cref="IINRCatalog.Denoise"/>: one image in, one image out, a fitted model and a short report. Fitting goes
+/// through the estimator (super-resolution through its <see cref="IINROptions.TrainingScale"/> forward model) or,
+/// for the held-out fit of automatic denoising, through the same <see cref="Fitting"/> run on part of the pixels.
+/// </summary>
+internal static class ImageTasks
+{
+    /// <summary>The largest output <see cref="SuperResolve"/> renders.</summary>
+    internal const long MaxOutputPixels = 64L * 1024 * 1024;
+
+    internal static IINRImageResult FitImage(ContextEnvironment env, SignalImage image, IINROptions options)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return FitAndRender(env, image, options, image.Width, image.Height);
+    }
+
+    internal static IINRImageResult SuperResolve(ContextEnvironment env, SignalImage image, double scale, IINROptions options)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var (width, height) = ImageFrame.Of(image).Scaled(scale);
+        if ((long)width * height > MaxOutputPixels)
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"Scale {scale} gives a {width}×{height} output, more than {MaxOutputPixels / (1024 * 1024)} megapixels.");
+        return FitAndRender(env, image, options, width, height);
+    }
+
+    internal static IINRImageResult Denoise(ContextEnvironment env, SignalImage noisy, IINROptions options,
+        bool automaticSteps, double holdOutFraction, int maxSteps, bool refit)
+    {
+        ArgumentNullException.ThrowIfNull(noisy);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(holdOutFraction > 0 && holdOutFraction < 0.5))
+            throw new ArgumentOutOfRangeException(nameof(holdOutFraction), holdOutFraction, $"The hold-out fraction must lie in (0, 0.5); got {holdOutFraction}.");
+        if (maxSteps is < 1 or > 64)
+            throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"The largest step count tried must be between 1 and 64; got {maxSteps}.");
+        options.Validate();
+        if (options.TrainingScale != 1)
+            throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), options.TrainingScale, "Denoising fits the noisy pixels themselves: TrainingScale must be 1.");
+        // A plain backbone has no steps to choose.
+        if (!automaticSteps || !options.Model.Iterative)
+            return FitAndRender(env, noisy, options, noisy.Width, noisy.Height);
+
+        // One seed for the split and the fit.
+        options = options.Clone();
+        options.Model = options.Model with { Seed = env.Seed(options.Model.Seed) };
+        var clock = Stopwatch.StartNew();
+        var (train, held) = Split(noisy, holdOutFraction, options.Model.EffectiveSeed);
+        var model = Fitting.Run(env, train, null, options, ImageFrame.Of(noisy));
+        try
+        {
+            var scores = new List<StepScore>();
+            for (int s = 1; s <= maxSteps; s++)
+            {
+                options.CancellationToken.ThrowIfCancellationRequested();
+                using var view = model.WithSteps(s);
+                scores.Add(new StepScore(s, ImageMetrics.Mse(view.Predict(held.Coordinates), held.Signal)));
+            }
+            var selection = new StepSelection(scores, held.CoordinateCount, refit);
+            if (refit)
+            {
+                model.Dispose();
+                options.Model = options.Model with { Steps = selection.Steps };
+                model = Fit(env, noisy, options);
+            }
+            else
+            {
+                model = model.MoveTo(selection.Steps);
+            }
+            return Render(model, noisy, scale: 1, noisy.Width, noisy.Height, clock.Elapsed.TotalSeconds, selection);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Splits the pixels into a training set and a held-out set: a seeded random choice of ⌈fraction·N⌉ pixels, at least 1.</summary>
+    internal static (TrainingSet Train, TrainingSet HeldOut) Split(SignalImage image, double fraction, int seed)
+    {
+        int n = image.Width * image.Height, c = image.Channels;
+        if (n < 2) throw new ArgumentException($"Choosing the steps needs at least 2 pixels; the image is {image.Shape}.", nameof(image));
+        int held = Math.Clamp((int)Math.Ceiling(fraction * n), 1, n - 1);
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        var random = new DeterministicRandom(0xD15EA5EUL ^ (ulong)(uint)seed);
+        for (int i = 0; i < held; i++)
+        {
+            int j = i + (int)(random.NextDouble() * (n - i));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        var isHeld = new bool[n];
+        for (int i = 0; i < held; i++) isHeld[order[i]] = true;
+        var grid = PixelGrid.Coordinates(image.Width, image.Height);
+        var trainX = new float[(n - held) * 2]; var trainY = new float[(n - held) * c];
+        var heldX = new float[held * 2]; var heldY = new float[held * c];
+        int t = 0, h = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (isHeld[i])
+            {
+                Array.Copy(grid, i * 2, heldX, h * 2, 2); Array.Copy(image.Data, i * c, heldY, h * c, c); h++;
+            }
+            else
+            {
+                Array.Copy(grid, i * 2, trainX, t * 2, 2); Array.Copy(image.Data, i * c, trainY, t * c, c); t++;
+            }
+        }
+        return (new TrainingSet(trainX, 2, trainY, c), new TrainingSet(heldX, 2, heldY, c));
+    }
+
+    // Fits the whole image through the estimator, then renders the output.
+    private static IINRImageResult FitAndRender(ContextEnvironment env, SignalImage image, IINROptions options, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var model = Fit(env, image, options);
+        try
+        {
+            return Render(model, image, options.TrainingScale, width, height, clock.Elapsed.TotalSeconds, null);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static IINRTransformer Fit(ContextEnvironment env, SignalImage image, IINROptions options) =>
+        new IINREstimator(env, options).Fit(IINRDataLoaders.ImageView(image, options.CoordinatesColumnName, options.SignalColumnName));
+
+    // The output at width×height, and the observation PSNR: the render at the training scale, area-averaged back, against the input.
+    private static IINRImageResult Render(IINRTransformer model, SignalImage observed, int scale, int width, int height,
+        double trainSeconds, StepSelection? selection)
+    {
+        var clock = Stopwatch.StartNew();
+        var output = model.RenderSignalImage(width, height);
+        double renderSeconds = clock.Elapsed.TotalSeconds;
+        int fineWidth = observed.Width * scale, fineHeight = observed.Height * scale;
+        var fine = width == fineWidth && height == fineHeight ? output : model.RenderSignalImage(fineWidth, fineHeight);
+        double psnr = ImageMetrics.Psnr(scale == 1 ? fine : Resampling.DownscaleArea(fine, scale), observed);
+        return new IINRImageResult(model, output, psnr, trainSeconds, renderSeconds, selection);
+    }
+}
