@@ -1,0 +1,90 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace IINR.Trainers;
+
+/// <summary>
+/// The training PSNR that progress reports carry, at a fixed, small cost: the reconstruction
+/// (Alg. 2) is evaluated on a fixed, evenly spaced subsample of at most <see cref="SampleRows"/>
+/// training coordinates (every one when there are fewer), or with a measurement operator on
+/// evenly spaced blocks of about as many rendered rows, and compared with the observations there.
+/// </summary>
+internal sealed class ProgressProbe : IDisposable
+{
+    /// <summary>Most training rows the probe evaluates.</summary>
+    public const int SampleRows = 4096;
+
+    readonly Tensor _x, _y, _z;
+    readonly IMeasurementOperator? _op;
+    readonly MeasurementBlock[] _blocks; // with a measurement operator: blocks relative to the gathered rows
+    readonly int _steps;
+
+    /// <summary>Picks the subsample of <paramref name="x"/> (N×D), <paramref name="z"/> (N×C) and
+    /// <paramref name="y"/> (the observations) once; the tensors stay the caller's.</summary>
+    public ProgressProbe(Tensor x, Tensor y, Tensor z, IMeasurementOperator? op, int steps)
+    {
+        _op = op;
+        _steps = steps;
+        using var scope = NewDisposeScope();
+        if (op is null)
+        {
+            long n = x.shape[0];
+            using var idx = Evenly(n, Math.Min(n, SampleRows), x.device);
+            _x = x.index_select(0, idx).DetachFromDisposeScope();
+            _y = y.index_select(0, idx).DetachFromDisposeScope();
+            _z = z.index_select(0, idx).DetachFromDisposeScope();
+            _blocks = [];
+            return;
+        }
+        var all = op.Blocks(1);
+        int take = Math.Clamp(SampleRows / Math.Max(1, all[0].InputCount), 1, all.Count);
+        var chosen = Enumerable.Range(0, take).Select(i => all[(int)((long)i * all.Count / take)]).ToArray();
+        var inputs = new List<Tensor>(); var zs = new List<Tensor>(); var outputs = new List<Tensor>();
+        var blocks = new List<MeasurementBlock>();
+        int inAt = 0, outAt = 0;
+        foreach (var b in chosen)
+        {
+            inputs.Add(x.narrow(0, b.InputStart, b.InputCount));
+            zs.Add(z.narrow(0, b.InputStart, b.InputCount));
+            outputs.Add(y.narrow(0, b.OutputStart, b.OutputCount));
+            blocks.Add(new MeasurementBlock(inAt, b.InputCount, outAt, b.OutputCount));
+            inAt += b.InputCount; outAt += b.OutputCount;
+        }
+        _x = torch.cat(inputs, 0).DetachFromDisposeScope();
+        _z = torch.cat(zs, 0).DetachFromDisposeScope();
+        _y = torch.cat(outputs, 0).DetachFromDisposeScope();
+        _blocks = blocks.ToArray();
+    }
+
+    static Tensor Evenly(long n, long count, Device device)
+    {
+        var idx = new long[count];
+        for (long i = 0; i < count; i++) idx[i] = i * n / count;
+        return torch.tensor(idx, device: device);
+    }
+
+    /// <summary>PSNR (data range 1) of <paramref name="net"/>'s reconstruction on the subsample.</summary>
+    public double Psnr(IterativeInr net)
+    {
+        bool training = net.training;
+        net.eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var recon = torch.empty(_z.shape, device: _z.device);
+            ChunkedInference.Run(net, _x, net.IsIterative ? _z : null, _steps, recon);
+            var seen = _op is null ? recon : torch.cat(_blocks.Select(b => _op.Apply(recon.narrow(0, b.InputStart, b.InputCount), b)).ToList(), 0);
+            return Metrics.Psnr(seen.sub(_y).pow(Scalars.Two).mean().item<float>());
+        }
+        finally
+        {
+            if (training) net.train();
+        }
+    }
+
+    public void Dispose()
+    {
+        _x.Dispose(); _y.Dispose(); _z.Dispose();
+    }
+}

@@ -1,0 +1,158 @@
+using IINR.Trainers;
+using IINR.Trainers.Backbones;
+using IINR.Trainers.Fused;
+using static TorchSharp.torch;
+
+namespace IINR.Tests.Core;
+
+/// <summary>The fused CPU step against the autograd reference: same gradients, same updates; and the
+/// choice between the two paths.</summary>
+[TestClass]
+public sealed class FusedTrainingTests
+{
+    // 12×12 RGB: three chunks of 64 rows in three slots; width 20 and 10 frequencies exercise the SIMD tails.
+    static readonly TrainingSet Data = new(TestData.Grid(12, 12), 2, TestData.Image(12, 12), 3);
+
+    static InrOptions Tiny(BackboneKind kind, bool iterative = true) => new()
+    {
+        Backbone = kind,
+        Iterative = iterative,
+        Device = ComputeDevice.Cpu,
+        Threads = 2,
+        HiddenLayers = 2,
+        HiddenSize = 20,
+        FourierFeatureCount = 10,
+        Iterations = 5,
+        Seed = 3,
+    };
+
+    static IEnumerable<object[]> Configurations() => Variants().Select(v => new object[] { v.Name });
+
+    static IEnumerable<(string Name, InrOptions Options)> Variants()
+    {
+        foreach (var kind in new[] { BackboneKind.Siren, BackboneKind.Finer, BackboneKind.Gauss, BackboneKind.FourierFeatures })
+        {
+            yield return ($"{kind} plain", Tiny(kind, iterative: false));
+            yield return ($"{kind} iterative", Tiny(kind));
+        }
+        var d = Tiny(BackboneKind.Siren);
+        yield return ("gate 2·sigmoid", d with { Gate = GateActivation.TwoSigmoid });
+        yield return ("gate 1 + tanh", d with { Gate = GateActivation.OnePlusTanh });
+        yield return ("additive fusion", d with { Fusion = FusionMode.Additive });
+        yield return ("resampled Gaussian Z", d with { Noise = NoiseMode.Resampled });
+        yield return ("Z = 0", d with { NoiseDistribution = NoiseDistribution.Zeros });
+        yield return ("resampled Z = 1", d with { NoiseDistribution = NoiseDistribution.Ones, Noise = NoiseMode.Resampled });
+        yield return ("t per batch", d with { TimeSampling = TimeSampling.PerBatch });
+        yield return ("Fourier t embedding", d with { TimeEmbedding = TimeEmbedding.Fourier });
+        yield return ("no FeedbackNet", d with { UseFeedbackNet = false });
+        yield return ("no FuseNet", d with { UseFuseNet = false });
+        yield return ("neither head", d with { UseFeedbackNet = false, UseFuseNet = false });
+        yield return ("deeper and shallower heads", d with { FeedbackLayers = 3, FuseLayers = 1, FeedbackHiddenSize = 7, FuseHiddenSize = 13 });
+        yield return ("no state noise", d with { StateNoise = 0 });
+        yield return ("random batches", d with { BatchSize = 50 });
+        yield return ("small chunks", d with { ChunkSize = 37 });
+        yield return ("no hidden layers after the first", d with { HiddenLayers = 0 });
+        yield return ("FINER, Fourier t, additive", Tiny(BackboneKind.Finer) with { TimeEmbedding = TimeEmbedding.Fourier, Fusion = FusionMode.Additive });
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Configurations))]
+    public void GradientsEqualAutograds(string name)
+    {
+        var options = Variants().Single(v => v.Name == name).Options;
+        TorchRuntime.Threads = 2;
+        var reference = AutogradGradients(options);
+        var fused = FusedGradients(options);
+        CollectionAssert.AreEquivalent(reference.Keys.ToArray(), fused.Keys.ToArray(), name);
+        foreach (var (parameter, expected) in reference)
+        {
+            var actual = fused[parameter];
+            float scale = expected.Max(MathF.Abs);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.AreEqual(expected[i], actual[i], 2e-3f * scale + 1e-7f, $"{name}: {parameter}[{i}] (largest |gradient| {scale})");
+        }
+    }
+
+    [TestMethod]
+    public void StepsMatchAutogradsUpdates()
+    {
+        // Three full iterations (Adam with per-group rates and ε/scale for the folded layers, a separate head rate, the decay).
+        var o = Tiny(BackboneKind.Siren) with { Iterations = 3, HeadLearningRate = 3e-3, Threads = 1 };
+        using var reference = InrTrainer.FitWithEngine(Data, o, null, null, default, TrainingEngine.Autograd);
+        using var fused = InrTrainer.FitWithEngine(Data, o, null, null, default, TrainingEngine.Auto);
+        var a = reference.Network.named_parameters().ToDictionary(p => p.name, p => Values(p.parameter));
+        foreach (var (name, p) in fused.Network.named_parameters())
+        {
+            var expected = a[name];
+            var actual = Values(p);
+            for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-4f + 1e-3f * MathF.Abs(expected[i]), $"{name}[{i}]");
+        }
+    }
+
+    [TestMethod]
+    public void SameBitsOnOneOrTwoThreads()
+    {
+        var o = Tiny(BackboneKind.Siren) with { Iterations = 4 };
+        using var one = InrTrainer.Fit(Data, o with { Threads = 1 });
+        using var two = InrTrainer.Fit(Data, o with { Threads = 2 });
+        CollectionAssert.AreEqual(Values(one.Network.parameters().First()), Values(two.Network.parameters().First()));
+        CollectionAssert.AreEqual(one.Predict(Data.Coordinates), two.Predict(Data.Coordinates));
+    }
+
+    [TestMethod]
+    public void TheFusedStepRunsOnTheCpuWhereItCoversTheConfiguration()
+    {
+        Assert.IsTrue(MklBlas.IsAvailable || !OperatingSystem.IsLinux(), "libtorch's Linux x64 bundle exports MKL");
+        if (!MklBlas.IsAvailable) return;
+        Assert.IsInstanceOfType<FusedTrainingSession>(Session(Tiny(BackboneKind.Siren), null, CPU, TrainingEngine.Auto));
+        Assert.IsInstanceOfType<FusedTrainingSession>(Session(Tiny(BackboneKind.FourierFeatures, iterative: false), null, CPU, TrainingEngine.Auto));
+        // The autograd path: asked for, WIRE's complex weights, a measurement operator, and any device but the CPU.
+        Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Siren), null, CPU, TrainingEngine.Autograd));
+        Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Wire), null, CPU, TrainingEngine.Auto));
+        Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Siren, iterative: false), new AveragePoolOperator(6, 6, 2), CPU, TrainingEngine.Auto));
+        using var net = InrTrainer.CreateNetwork(Tiny(BackboneKind.Siren), 2, 3, CPU);
+        Assert.IsNull(FusedTrainingSession.TryCreate([net], [Data], net.Options, null, new Device(TorchSharp.DeviceType.CUDA), out var reason));
+        StringAssert.Contains(reason, "not the CPU");
+    }
+
+    static ITrainingSession Session(InrOptions o, IMeasurementOperator? op, Device device, TrainingEngine engine)
+    {
+        var data = op is null ? Data : new TrainingSet(TestData.Grid(12, 12), 2, TestData.Image(6, 6), 3);
+        var net = InrTrainer.CreateNetwork(o, 2, 3, CPU);
+        var session = InrTrainer.CreateSession([net], [data], o, op, device, engine);
+        session.Dispose();
+        net.Dispose();
+        return session;
+    }
+
+    static Dictionary<string, float[]> AutogradGradients(InrOptions o)
+    {
+        using var net = InrTrainer.CreateNetwork(o, 2, 3, CPU);
+        using var session = new TrainingSession(net, Data, o, null, CPU);
+        session.ComputeGradients();
+        return net.named_parameters().ToDictionary(p => p.name, p => Values(p.parameter.grad!));
+    }
+
+    static Dictionary<string, float[]> FusedGradients(InrOptions o)
+    {
+        using var net = InrTrainer.CreateNetwork(o, 2, 3, CPU);
+        using var session = FusedTrainingSession.TryCreate([net], [Data], o, null, CPU, out var reason)
+            ?? throw new AssertFailedException($"no fused session: {reason}");
+        session.ComputeGradients();
+        var flat = session.Gradient(0);
+        var names = net.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
+        var result = new Dictionary<string, float[]>();
+        foreach (var l in session.Layout.Layers)
+        {
+            result[names[l.Module.weight.Handle]] = flat.AsSpan(l.Weight, l.In * l.Out).ToArray();
+            result[names[l.Module.bias.Handle]] = flat.AsSpan(l.Bias, l.Out).ToArray();
+        }
+        return result;
+    }
+
+    static float[] Values(Tensor t)
+    {
+        using var c = t.detach().contiguous();
+        return c.data<float>().ToArray();
+    }
+}
