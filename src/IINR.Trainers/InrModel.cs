@@ -53,10 +53,10 @@ public sealed class InrModel : IDisposable
 
     /// <summary>Evaluates the model at <paramref name="coordinates"/> (N×D) into <paramref name="destination"/> (N×C).</summary>
     public void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps = null) =>
-        Predict(coordinates, destination, steps, libTorchHeads: false);
+        Predict(coordinates, destination, steps, reference: false);
 
-    // libTorchHeads: run the heads through libtorch on the CPU too (the reference path; benchmarks compare).
-    internal void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps, bool libTorchHeads)
+    // reference: run everything through libtorch on the CPU too (the reference path; the speed benchmark compares).
+    internal void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps, bool reference)
     {
         int s = steps ?? Options.Steps;
         if (s < 1 || s > InrOptions.MaxSteps) throw new ArgumentOutOfRangeException(nameof(steps), s, $"Inference steps must be between 1 and {InrOptions.MaxSteps}.");
@@ -72,12 +72,15 @@ public sealed class InrModel : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!reference && Device.type == DeviceType.CPU
+                && Fused.FusedInference.TryRun(_network, coordinates, z, n, s, destination, TorchRuntime.Threads))
+                return;
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = TensorIO.FromSpan(coordinates, n, InputDims, Device);
             var zt = z is null ? null : TensorIO.FromSpan(z, n, Channels, Device);
             var y = torch.empty([n, Channels], ScalarType.Float32, Device);
-            ChunkedInference.Run(_network, x, zt, s, y, libTorchHeads: libTorchHeads);
+            ChunkedInference.Run(_network, x, zt, s, y, reference: reference);
             TensorIO.ToSpan(y, destination);
         }
     }

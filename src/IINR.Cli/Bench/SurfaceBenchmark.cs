@@ -2,7 +2,6 @@ using System.Diagnostics;
 using IINR.Cli.Tasks;
 using IINR.Signals;
 using IINR.Trainers;
-using IINR.Trainers.Benchmarks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.IINR;

@@ -353,7 +353,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
             using var x = TensorIO.FromSpan(new ReadOnlySpan<float>(s.X.Pointer, _n * _d), _n, _d, torch.CPU);
             using var y = TensorIO.FromSpan(new ReadOnlySpan<float>(s.Y.Pointer, _n * _c), _n, _c, torch.CPU);
             using var z = TensorIO.FromSpan(new ReadOnlySpan<float>(s.Z.Pointer, _n * _c), _n, _c, torch.CPU);
-            s.Probe = new ProgressProbe(x, y, z, null, _o.Steps);
+            s.Probe = new ProgressProbe(x, y, z, null, _o.Steps, _o.ProgressInterval);
         }
         return s.Probe.Psnr(_nets[signal].Network);
     }

@@ -7,7 +7,8 @@ namespace IINR.Trainers;
 /// <param name="Psnr">Training PSNR in dB (data range 1) of the reconstruction (Alg. 2, the configured steps) against the
 /// training signal: for a plain network trained on every row each iteration, read from the loss of this iteration (the
 /// same mean squared error over every row, before this iteration's update); otherwise measured on a fixed, evenly spaced
-/// subsample of at most 4,096 training rows (all of them when there are fewer), so that reports stay cheap.</param>
+/// subsample of the training rows sized so that all reports together cost about 1% of the training (n·interval/32 rows,
+/// at least 64 or all of them, at most 4,096).</param>
 /// <param name="LearningRate">The learning rate of this iteration.</param>
 /// <param name="Elapsed">Training time so far.</param>
 public readonly record struct InrProgress(int Iteration, int Iterations, double Loss, double Psnr, double LearningRate, TimeSpan Elapsed)

@@ -4,15 +4,21 @@ using static TorchSharp.torch;
 namespace IINR.Trainers;
 
 /// <summary>
-/// The training PSNR that progress reports carry, at a fixed, small cost: the reconstruction
-/// (Alg. 2) is evaluated on a fixed, evenly spaced subsample of at most <see cref="SampleRows"/>
-/// training coordinates (every one when there are fewer), or with a measurement operator on
-/// evenly spaced blocks of about as many rendered rows, and compared with the observations there.
+/// The training PSNR that progress reports carry, at a small, fixed cost: the reconstruction
+/// (Alg. 2) is evaluated on a fixed, evenly spaced subsample of the training coordinates (with a
+/// measurement operator, on evenly spaced blocks of rendered rows) and compared with the
+/// observations there. The subsample is sized so that all reports together cost about 1% of the
+/// training (<see cref="SampleRows"/>).
 /// </summary>
 internal sealed class ProgressProbe : IDisposable
 {
-    /// <summary>Most training rows the probe evaluates.</summary>
-    public const int SampleRows = 4096;
+    /// <summary>Most rows the probe evaluates.</summary>
+    public const int MaxRows = 4096;
+
+    /// <summary>Rows evaluated per report for <paramref name="n"/> training rows and a report every <paramref name="interval"/>
+    /// iterations: a forward pass costs about a third of a training step per row, so n·interval/32 rows per report add about
+    /// 1%; at least 64 rows (or all), at most <see cref="MaxRows"/>.</summary>
+    public static int SampleRows(int n, int interval) => (int)Math.Min(n, Math.Min(MaxRows, Math.Max(64, (long)n * interval / 32)));
 
     readonly Tensor _x, _y, _z;
     readonly IMeasurementOperator? _op;
@@ -20,16 +26,18 @@ internal sealed class ProgressProbe : IDisposable
     readonly int _steps;
 
     /// <summary>Picks the subsample of <paramref name="x"/> (N×D), <paramref name="z"/> (N×C) and
-    /// <paramref name="y"/> (the observations) once; the tensors stay the caller's.</summary>
-    public ProgressProbe(Tensor x, Tensor y, Tensor z, IMeasurementOperator? op, int steps)
+    /// <paramref name="y"/> (the observations) once, for reports every <paramref name="interval"/> iterations;
+    /// the tensors stay the caller's.</summary>
+    public ProgressProbe(Tensor x, Tensor y, Tensor z, IMeasurementOperator? op, int steps, int interval)
     {
+        int rows = SampleRows((int)x.shape[0], interval);
         _op = op;
         _steps = steps;
         using var scope = NewDisposeScope();
         if (op is null)
         {
             long n = x.shape[0];
-            using var idx = Evenly(n, Math.Min(n, SampleRows), x.device);
+            using var idx = Evenly(n, rows, x.device);
             _x = x.index_select(0, idx).DetachFromDisposeScope();
             _y = y.index_select(0, idx).DetachFromDisposeScope();
             _z = z.index_select(0, idx).DetachFromDisposeScope();
@@ -37,7 +45,7 @@ internal sealed class ProgressProbe : IDisposable
             return;
         }
         var all = op.Blocks(1);
-        int take = Math.Clamp(SampleRows / Math.Max(1, all[0].InputCount), 1, all.Count);
+        int take = Math.Clamp(rows / Math.Max(1, all[0].InputCount), 1, all.Count);
         var chosen = Enumerable.Range(0, take).Select(i => all[(int)((long)i * all.Count / take)]).ToArray();
         var inputs = new List<Tensor>(); var zs = new List<Tensor>(); var outputs = new List<Tensor>();
         var blocks = new List<MeasurementBlock>();

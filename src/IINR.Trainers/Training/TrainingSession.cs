@@ -114,7 +114,7 @@ internal sealed class TrainingSession : ITrainingSession
     public double Psnr()
     {
         if (!_net.IsIterative && _batch == _n) return Metrics.Psnr(LastLoss());
-        _probe ??= new ProgressProbe(_x, _y, _zFixed, _op, _o.Steps);
+        _probe ??= new ProgressProbe(_x, _y, _zFixed, _op, _o.Steps, _o.ProgressInterval);
         return _probe.Psnr(_net);
     }
 

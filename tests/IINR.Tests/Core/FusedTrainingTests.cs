@@ -156,3 +156,80 @@ public sealed class FusedTrainingTests
         return c.data<float>().ToArray();
     }
 }
+
+/// <summary>InrTrainer.FitMany: one batched run, the same models as one Fit per signal.</summary>
+[TestClass]
+public sealed class FitManyTests
+{
+    static TrainingSet Signal(int k)
+    {
+        var image = TestData.Image(10, 10);
+        for (int i = 0; i < image.Length; i++) image[i] = (image[i] + 0.07f * k * (i % 5)) % 1f;
+        return new TrainingSet(TestData.Grid(10, 10), 2, image, 3);
+    }
+
+    static InrOptions Options => TestData.Small(6) with { HiddenSize = 16, Seed = 11, ProgressInterval = 3 };
+
+    [TestMethod]
+    public void EqualsOneFitPerSignalBitForBit()
+    {
+        // Ten signals: two waves of slot buffers (WaveSignals = 8).
+        var data = Enumerable.Range(0, 10).Select(Signal).ToList();
+        var reports = new List<InrProgress>();
+        var many = InrTrainer.FitMany(data, Options, new SyncProgress(reports.Add));
+        try
+        {
+            Assert.HasCount(10, many);
+            for (int k = 0; k < data.Count; k++)
+            {
+                using var one = InrTrainer.Fit(data[k], Options);
+                CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
+            }
+            Assert.AreNotEqual(many[0].Predict(data[0].Coordinates)[0], many[1].Predict(data[0].Coordinates)[0], "different signals give different models");
+        }
+        finally
+        {
+            foreach (var m in many) m.Dispose();
+        }
+        // A report per signal at iterations 3 and 6, in signal order.
+        CollectionAssert.AreEqual(new[] { 3, 6 }, reports.Select(r => r.Iteration).Distinct().ToArray());
+        CollectionAssert.AreEqual(Enumerable.Range(0, 10).Concat(Enumerable.Range(0, 10)).ToArray(), reports.Select(r => r.Signal).ToArray());
+        Assert.IsTrue(reports.All(r => double.IsFinite(r.Loss) && r.Psnr > 0));
+    }
+
+    [TestMethod]
+    public void ConfigurationsWithoutFusedKernelsFitOneAfterTheOther()
+    {
+        // WIRE trains through autograd: FitMany falls back to one Fit per signal, with the same results.
+        var o = Options with { Backbone = Trainers.Backbones.BackboneKind.Wire, Iterations = 3 };
+        var data = new[] { Signal(0), Signal(1) };
+        var reports = new List<InrProgress>();
+        var many = InrTrainer.FitMany(data, o, new SyncProgress(reports.Add));
+        try
+        {
+            for (int k = 0; k < data.Length; k++)
+            {
+                using var one = InrTrainer.Fit(data[k], o);
+                CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
+            }
+        }
+        finally
+        {
+            foreach (var m in many) m.Dispose();
+        }
+        CollectionAssert.AreEqual(new[] { 0, 1 }, reports.Select(r => r.Signal).ToArray(), "the report at iteration 3 of each signal, tagged with its index");
+    }
+
+    [TestMethod]
+    public void BadBatchesAreRejectedWithTheSignalNamed()
+    {
+        Assert.ThrowsExactly<ArgumentNullException>(() => InrTrainer.FitMany(null!, Options));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => InrTrainer.FitMany([], Options)).Message, "no signals");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => InrTrainer.FitMany([Signal(0), null!], Options)).Message, "Signal 1 is null");
+        var other = new TrainingSet(TestData.Grid(8, 8), 2, TestData.Image(8, 8), 3);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => InrTrainer.FitMany([Signal(0), other], Options)).Message, "Signal 1 has 64 coordinates");
+        var mismatched = new TrainingSet(TestData.Grid(10, 10), 2, TestData.Image(5, 5), 3);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => InrTrainer.FitMany([mismatched], Options)).Message, "Signal 0 has 25 rows but 100 coordinates");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => InrTrainer.FitMany([Signal(0)], Options with { Iterations = 0 }));
+    }
+}
