@@ -29,13 +29,14 @@ internal sealed unsafe class BackboneKernel : IDisposable
         _slopes = new NativeFloats[activated];
         for (int i = 0; i < activated; i++)
         {
-            _values[i] = new NativeFloats((long)rows * net.Backbone[i].Out);
-            _slopes[i] = new NativeFloats((long)rows * net.Backbone[i].Out);
+            _values[i] = new NativeFloats((long)rows * net.Backbone[i].Out, zeroed: false);
+            _slopes[i] = new NativeFloats((long)rows * net.Backbone[i].Out, zeroed: false);
         }
-        if (net.Frequencies is not null) _encoding = new NativeFloats((long)rows * 2 * net.FeatureCount);
-        _output = new NativeFloats((long)rows * net.Channels);
-        _gradA = new NativeFloats((long)rows * net.MaxWidth);
-        _gradB = new NativeFloats((long)rows * net.MaxWidth);
+        // Every value is written before it is read: nothing to zero.
+        if (net.Frequencies is not null) _encoding = new NativeFloats((long)rows * 2 * net.FeatureCount, zeroed: false);
+        _output = new NativeFloats((long)rows * net.Channels, zeroed: false);
+        _gradA = new NativeFloats((long)rows * net.MaxWidth, zeroed: false);
+        _gradB = new NativeFloats((long)rows * net.MaxWidth, zeroed: false);
         _columnSums = new NativeFloats(net.MaxWidth + Lanes);
     }
 

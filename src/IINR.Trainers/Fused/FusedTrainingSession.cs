@@ -10,19 +10,16 @@ namespace IINR.Trainers.Fused;
 /// Alg. 1 on the CPU without autograd, for one signal or several of the same size at once, each
 /// with its own weights. Every buffer is allocated once. An iteration draws t, Z and n from each
 /// signal's generator exactly as <see cref="TrainingSession"/> does, then splits each signal's
-/// batch into chunks and the chunks into up to <see cref="MaxSlots"/> slots; the workers take
+/// batch into chunks and the chunks into a few slots (<see cref="Slots"/>); the workers take
 /// slots (of any signal) first come, first served, and each slot sums its chunks' gradients in
 /// order into a buffer of its own. One more parallel pass then adds each signal's slots in slot
 /// order and applies Adam to its flat parameter buffer. Signals go through in waves of up to
 /// <see cref="WaveSignals"/>, which share the slot buffers. Nothing depends on which worker ran
-/// what or on how many signals are trained together: same seed, same bits, alone or in a batch,
-/// on one thread or several.
+/// what or on how many signals are trained together: same seed, same bits, alone or in a batch.
+/// The thread count enters only through the number of slots (the same for 1 and 2 threads).
 /// </summary>
 internal sealed unsafe class FusedTrainingSession : ITrainingSession
 {
-    /// <summary>Most slots per signal: enough to keep every core busy, few enough that adding them up stays cheap.</summary>
-    public const int MaxSlots = 16;
-
     /// <summary>Most rows per chunk: a chunk's activations stay in cache, and MKL still runs near its peak.</summary>
     public const int MaxChunkRows = 1024;
 
@@ -50,7 +47,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         public required NativeFloats Weights, M, V, X, Y, Z;
         public required Generator Generator;
         public required Tensor T, ZDraw, Noise, Permutation;
-        public readonly double[] SlotLoss = new double[MaxSlots];
+        public required double[] SlotLoss;
         public double Loss;
         public ProgressProbe? Probe;
 
@@ -68,9 +65,8 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         var net = nets[0];
         _n = data[0].CoordinateCount; _c = net.Channels; _d = net.Dims;
         _batch = o.BatchSize is int b ? Math.Min(b, _n) : _n <= o.MaxFullBatch ? _n : o.MaxFullBatch;
-        _chunk = ChunkRows(_batch, o.ChunkSize);
-        _chunks = (_batch + _chunk - 1) / _chunk;
-        _slots = Math.Min(_chunks, MaxSlots);
+        int workers = o.Threads ?? Math.Max(1, TorchRuntime.Threads);
+        (_chunk, _chunks, _slots) = Slots(_batch, o.ChunkSize, workers);
         _params = net.ParameterCount;
         _lr0 = o.EffectiveLearningRate;
 
@@ -90,8 +86,9 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         try
         {
             for (int k = 0; k < nets.Length; k++) _signals[k] = CreateSignal(nets[k], data[k]);
-            _slotSets = Enumerable.Range(0, Math.Min(nets.Length, WaveSignals)).Select(_ => new NativeFloats((long)_slots * _params)).ToArray();
-            _pool = new WorkerPool(o.Threads ?? Math.Max(1, TorchRuntime.Threads));
+            // Each slot writes every gradient value on its first chunk (products with β = 0, assigned sums): nothing to zero.
+            _slotSets = Enumerable.Range(0, Math.Min(nets.Length, WaveSignals)).Select(_ => new NativeFloats((long)_slots * _params, zeroed: false)).ToArray();
+            _pool = new WorkerPool(workers);
             _backbones = Enumerable.Range(0, _pool.Workers).Select(_ => new BackboneKernel(net, _chunk)).ToArray();
             _heads = Enumerable.Range(0, _pool.Workers).Select(_ => new HeadsKernel(net)).ToArray();
             NativeFloats[] PerWorker(int width) => Enumerable.Range(0, _pool.Workers).Select(_ => new NativeFloats((long)_chunk * width)).ToArray();
@@ -120,6 +117,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
             ZDraw = torch.empty(_batch, _c),
             Noise = torch.empty(_batch, _c),
             Permutation = torch.empty(_n, ScalarType.Int64),
+            SlotLoss = new double[_slots],
         };
         net.Pack(s.Weights.Pointer);
         return s;
@@ -132,13 +130,16 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         }
     }
 
-    /// <summary>Rows per chunk for a batch: about a sixteenth of it (so that even small images give every core
-    /// work), a multiple of 16 between 64 and <see cref="MaxChunkRows"/>, and never more than <paramref name="chunkSize"/>.</summary>
-    public static int ChunkRows(int batch, int chunkSize)
+    /// <summary>How a batch of <paramref name="batch"/> rows is cut for <paramref name="workers"/> workers: max(4, 2 × workers) slots
+    /// (enough to balance the workers, few enough that adding them up stays cheap), chunks of about batch / slots rows (a multiple
+    /// of 16 between 64 and <see cref="MaxChunkRows"/>, never more than <paramref name="chunkSize"/>), and no more slots than chunks.</summary>
+    public static (int ChunkRows, int Chunks, int Slots) Slots(int batch, int chunkSize, int workers)
     {
-        int rows = (batch + MaxSlots - 1) / MaxSlots;
-        rows = Math.Clamp((rows + 15) / 16 * 16, 64, MaxChunkRows);
-        return Math.Max(1, Math.Min(rows, chunkSize));
+        int target = Math.Max(4, 2 * workers);
+        int rows = (batch + target - 1) / target;
+        rows = Math.Max(1, Math.Min(Math.Clamp((rows + 15) / 16 * 16, 64, MaxChunkRows), chunkSize));
+        int chunks = (batch + rows - 1) / rows;
+        return (rows, chunks, Math.Min(chunks, target));
     }
 
     /// <summary>A session for <paramref name="nets"/> (freshly built, one per signal) on <paramref name="data"/>, or null

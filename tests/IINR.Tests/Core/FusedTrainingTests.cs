@@ -115,6 +115,26 @@ public sealed class FusedTrainingTests
         StringAssert.Contains(reason, "not the CPU");
     }
 
+    [TestMethod]
+    public void InferenceMatchesLibTorchForEveryBackbone()
+    {
+        // 2,500 rows: two full chunks of 1,024 and a partial one, on two workers.
+        var rng = new Random(4);
+        var x = Enumerable.Range(0, 2500 * 2).Select(_ => (float)(2 * rng.NextDouble() - 1)).ToArray();
+        foreach (var kind in Enum.GetValues<BackboneKind>())
+            foreach (bool iterative in new[] { false, true })
+            {
+                using var model = InrTrainer.Fit(Data, Tiny(kind, iterative) with { Iterations = 2 });
+                var fused = new float[2500 * 3];
+                var reference = new float[2500 * 3];
+                model.Predict(x, fused);
+                model.Predict(x, reference, null, reference: true);
+                float scale = reference.Max(MathF.Abs);
+                for (int i = 0; i < fused.Length; i++)
+                    Assert.AreEqual(reference[i], fused[i], 1e-4f * scale + 1e-6f, $"{kind} {(iterative ? "iterative" : "plain")}: value {i}");
+            }
+    }
+
     static ITrainingSession Session(InrOptions o, IMeasurementOperator? op, Device device, TrainingEngine engine)
     {
         var data = op is null ? Data : new TrainingSet(TestData.Grid(12, 12), 2, TestData.Image(6, 6), 3);

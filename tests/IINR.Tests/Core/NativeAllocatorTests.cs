@@ -7,18 +7,18 @@ namespace IINR.Tests.Core;
 public sealed class NativeAllocatorTests
 {
     [TestMethod]
-    public void PolicyFollowsTheEnvironmentAndDefaultsToKeepingFreedBlocks()
+    public void PolicyFollowsTheEnvironmentAndLeavesGlibcAloneByDefault()
     {
-        string expected = Environment.GetEnvironmentVariable("IINR_ALLOCATOR") ?? "glibc-keep";
+        string expected = Environment.GetEnvironmentVariable("IINR_ALLOCATOR") ?? "default";
         if (OperatingSystem.IsLinux() || expected == "default")
             Assert.AreEqual(expected, TorchRuntime.AllocatorPolicy);
     }
 
     [TestMethod]
-    public void TrainingMemoryStaysBoundedWithTheDefaultPolicy()
+    public void TrainingMemoryStaysBounded()
     {
-        // Keeping freed blocks must mean reusing them, not growing: after the first fits, more fits of the same size
-        // may not add resident memory (the trap of mallopt(M_MMAP_MAX, 0) in ../shared/PERF-NOTES.md: +330 MB per iteration).
+        // Fits must reuse memory, not grow: after the first fits, more fits of the same size may not add resident memory
+        // (whatever the policy; the trap of mallopt(M_MMAP_MAX, 0) measured here was +330 MB per iteration).
         var data = TestData.ImageSet(64);
         var options = new InrOptions { Device = ComputeDevice.Cpu, Threads = 1, HiddenLayers = 2, HiddenSize = 64, Iterations = 10, ChunkSize = 4096 };
         for (int i = 0; i < 2; i++) using (InrTrainer.Fit(data, options)) { }
