@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using IINR.Trainers.Backbones;
 using static TorchSharp.torch;
@@ -132,8 +133,48 @@ internal sealed unsafe class FusedNetwork
             reason = "the backbone's layers are not a chain from the coordinates to the channels";
             return null;
         }
+        var layout = new FusedNetwork(net, act, frequencies, featureCount, layers, backbone, feedback);
+        if (!Verified.GetValue(net, _ => layout.BackboneMatchesTheModule()).Value)
+        {
+            reason = "the backbone's forward pass is not the one the fused kernel computes";
+            return null;
+        }
         reason = null;
-        return new FusedNetwork(net, act, frequencies, featureCount, layers, backbone, feedback);
+        return layout;
+    }
+
+    // Whether the kernel's forward pass equals the module's, checked once per network: a guard against a backbone
+    // that changes (a new option, a new encoding) without its fused kernel following.
+    static readonly ConditionalWeakTable<IterativeInr, StrongBox<bool>> Verified = new();
+
+    StrongBox<bool> BackboneMatchesTheModule()
+    {
+        const int rows = 16;
+        var x = new float[rows * Dims];
+        for (int i = 0; i < x.Length; i++) x[i] = MathF.Sin(1.7f * i + 0.3f); // spread over [-1, 1]
+        float[] expected;
+        using (no_grad())
+        using (var xt = TensorIO.FromSpan(x, rows, Dims, TorchSharp.torch.CPU))
+        using (var b = Network.Backbone(xt))
+        using (var bc = b.contiguous())
+            expected = MemoryMarshal.Cast<byte, float>(bc.bytes).ToArray();
+        using var weights = new NativeFloats(ParameterCount);
+        Pack(weights.Pointer);
+        using var kernel = new BackboneKernel(this, rows);
+        MklBlas.SetThreadsForCurrentThread(1);
+        try
+        {
+            fixed (float* px = x) kernel.Forward(weights.Pointer, px, rows, keepSlopes: false);
+        }
+        finally
+        {
+            MklBlas.SetThreadsForCurrentThread(0);
+        }
+        var actual = new ReadOnlySpan<float>(kernel.Output, rows * Channels);
+        float scale = expected.Max(MathF.Abs);
+        for (int i = 0; i < expected.Length; i++)
+            if (!(MathF.Abs(actual[i] - expected[i]) <= 1e-3f * scale + 1e-5f)) return new StrongBox<bool>(false);
+        return new StrongBox<bool>(true);
     }
 
     /// <summary>Copies the module's weights into <paramref name="flat"/> (<see cref="ParameterCount"/> floats).</summary>
