@@ -67,14 +67,15 @@ public sealed class InrModel : IDisposable
             throw new ArgumentException($"The destination holds {destination.Length} values; {n} rows × {Channels} channels need {(long)n * Channels}.", nameof(destination));
         TrainingSet.CheckFinite(coordinates, InputDims, nameof(coordinates));
         if (n == 0) return;
-        // The plain backbone has no start state: it pays for no noise.
-        var z = _network.IsIterative ? CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.Seed, Options.NoiseDistribution) : null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // The fused path draws the start state Z chunk by chunk on its workers.
             if (!reference && Device.type == DeviceType.CPU
-                && Fused.FusedInference.TryRun(_network, coordinates, z, n, s, destination, TorchRuntime.Threads))
+                && Fused.FusedInference.TryRun(_network, coordinates, default, n, s, destination, TorchRuntime.Threads))
                 return;
+            // The plain backbone has no start state: it pays for no noise.
+            var z = _network.IsIterative ? CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.Seed, Options.NoiseDistribution) : null;
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = TensorIO.FromSpan(coordinates, n, InputDims, Device);

@@ -270,29 +270,41 @@ public sealed class BenchRunner
         int most = threadCounts.Max();
 
         // Training steps and inference, every variant interleaved step by step.
-        var rows = new List<IReadOnlyList<string>>();
+        var trainRows = new List<IReadOnlyList<string>>();
+        var inferRows = new List<IReadOnlyList<string>>();
         foreach (int threads in threadCounts)
             foreach (int size in _s.SpeedSizes)
             {
                 _ct.ThrowIfCancellationRequested();
                 var r = SpeedBenchmark.Steps(size, threads, _s.Device, _s.SpeedIterations, gemmSide: _s.SpeedGemmSide);
-                rows.Add([$"{size}×{size}", threads.ToString(), BenchReport.F(r.Plain.Median, 1), BenchReport.F(r.Iterative.Median, 1), Percent(r.TrainOverheadPercent),
-                    BenchReport.F(r.PlainAutograd.Median, 1), BenchReport.F(r.IterativeAutograd.Median, 1), $"{BenchReport.F(r.PlainAutograd.Median / r.Plain.Median, 2)}×",
-                    BenchReport.F(r.PlainInfer.Median, 1), BenchReport.F(r.IterativeInfer.Median, 1), Percent(r.InferOverheadPercent), BenchReport.F(r.IterativeInferLibTorch.Median, 1),
-                    $"{BenchReport.F(r.PlainTrainGflops, 0)} ({100 * r.PlainTrainGflops / r.GemmGflops:F0}%)", $"{BenchReport.F(r.PlainInferGflops, 0)} ({100 * r.PlainInferGflops / r.GemmGflops:F0}%)",
+                var train = r.Plain.OverheadOf(r.Iterative);
+                var infer = r.PlainInfer.OverheadOf(r.IterativeInfer);
+                string side = $"{size}×{size}";
+                trainRows.Add([side, threads.ToString(), BenchReport.F(r.Plain.Wall.Median, 1), BenchReport.F(r.Iterative.Wall.Median, 1), Percent(train.Wall), Percent(train.Cpu),
+                    BenchReport.F(r.PlainAutograd.Wall.Median, 1), BenchReport.F(r.IterativeAutograd.Wall.Median, 1),
+                    $"{BenchReport.F(r.PlainAutograd.Wall.Median / r.Plain.Wall.Median, 2)}×", $"{BenchReport.F(r.PlainTrainGflops, 0)} ({100 * r.PlainTrainGflops / r.GemmGflops:F0}%)",
                     BenchReport.F(r.GemmGflops, 0)]);
-                _report.Raw("speed", new { size, threads, r.GemmGflops, plainMs = r.Plain, iterativeMs = r.Iterative, plainAutogradMs = r.PlainAutograd,
+                inferRows.Add([side, threads.ToString(), BenchReport.F(r.PlainInfer.Wall.Median, 1), BenchReport.F(r.IterativeInfer.Wall.Median, 1), Percent(infer.Wall), Percent(infer.Cpu),
+                    BenchReport.F(r.IterativeInferLibTorch.Wall.Median, 1), $"{BenchReport.F(r.PlainInferGflops, 0)} ({100 * r.PlainInferGflops / r.GemmGflops:F0}%)"]);
+                _report.Raw("speed", new { size, threads, r.GemmGflops, gemmMs = r.Gemm, plainMs = r.Plain, iterativeMs = r.Iterative, plainAutogradMs = r.PlainAutograd,
                     iterativeAutogradMs = r.IterativeAutograd, plainInferMs = r.PlainInfer, iterativeInferMs = r.IterativeInfer, iterativeInferLibTorchMs = r.IterativeInferLibTorch,
-                    r.TrainOverheadPercent, r.InferOverheadPercent, r.PlainTrainGflops, r.PlainInferGflops, allocator = TorchRuntime.AllocatorPolicy });
-                Log($"speed {size}², {threads} thread(s): step {r.Plain.Median:F1} / {r.Iterative.Median:F1} ms ({r.TrainOverheadPercent:+0.0;-0.0}%; autograd {r.PlainAutograd.Median:F1} ms), " +
-                    $"inference {r.PlainInfer.Median:F1} / {r.IterativeInfer.Median:F1} ms ({r.InferOverheadPercent:+0.0;-0.0}%), {100 * r.PlainTrainGflops / r.GemmGflops:F0}% of GEMM");
+                    trainOverheadPercent = train.Wall, trainOverheadCpuPercent = train.Cpu, inferOverheadPercent = infer.Wall, inferOverheadCpuPercent = infer.Cpu,
+                    r.PlainTrainGflops, r.PlainInferGflops, allocator = TorchRuntime.AllocatorPolicy });
+                Log($"speed {size}², {threads} thread(s): step {r.Plain.Wall.Median:F1} / {r.Iterative.Wall.Median:F1} ms ({train.Wall:+0.0;-0.0}%, CPU {train.Cpu:+0.0;-0.0}%; " +
+                    $"autograd {r.PlainAutograd.Wall.Median:F1} ms), inference {r.PlainInfer.Wall.Median:F1} / {r.IterativeInfer.Wall.Median:F1} ms ({infer.Wall:+0.0;-0.0}%, " +
+                    $"CPU {infer.Cpu:+0.0;-0.0}%), {100 * r.PlainTrainGflops / r.GemmGflops:F0}% of GEMM");
             }
-        _report.Table("Speed: training step and inference, plain vs I-version, fused vs autograd",
-            $"3×256 SIREN / I-SIREN (2→256→256→256→256→3), RGB, full batch; medians over {_s.SpeedIterations} steps with all four variants interleaved step by step, and 9 interleaved inference passes. " +
-            "The default path on the CPU is the fused step and fused inference; \"autograd\" and \"libtorch\" are the reference paths (what CUDA runs). " +
-            "GFLOP/s count the network's multiply-adds (×2, ×3 for training); GEMM is libtorch's fp32 square product in this process with the same threads. Targets: training overhead ≤ 3%, inference ≤ 2%, ≥ 80% of GEMM.",
-            ["grid", "threads", "plain ms/step", "I- ms/step", "train overhead", "plain autograd ms/step", "I- autograd ms/step", "autograd / fused",
-             "plain infer ms", "I- infer ms", "infer overhead", "I- infer ms, libtorch", "plain train GFLOP/s (% GEMM)", "plain infer GFLOP/s (% GEMM)", "GEMM GFLOP/s"], rows);
+        const string Network = "3×256 SIREN / I-SIREN (2→256→256→256→256→3), RGB, full batch";
+        const string Cpu = "Overheads by wall time and by process CPU time (the steadier figure when other jobs share the machine: the fused paths never spin).";
+        _report.Table("Speed: training step, plain vs I-version, fused vs autograd",
+            $"{Network}; ms per step, medians over {_s.SpeedIterations} rounds in which all four variants and a {_s.SpeedGemmSide}² libtorch GEMM run in turn. " +
+            "On the CPU the default path is the fused step; \"autograd\" is the reference path (what CUDA runs). GFLOP/s count the network's multiply-adds ×2 ×3; " +
+            $"% of GEMM: of the interleaved libtorch product with the same threads. {Cpu} Targets: training overhead ≤ 3%; ≥ 80% of GEMM.",
+            ["grid", "threads", "plain ms", "I- ms", "overhead", "overhead (CPU)", "plain autograd ms", "I- autograd ms", "autograd / fused", "plain GFLOP/s (% GEMM)", "GEMM GFLOP/s"], trainRows);
+        _report.Table("Speed: full-grid inference, plain vs I-version",
+            $"{Network}; ms per full-grid inference (the I-version with its 2 steps), medians over 9 interleaved passes. On the CPU the default path runs backbone and heads " +
+            $"in the fused kernels; \"libtorch\" runs everything through libtorch (what CUDA runs). {Cpu} Target: inference overhead ≤ 2%.",
+            ["grid", "threads", "plain ms", "I- ms", "overhead", "overhead (CPU)", "I- ms, libtorch", "plain GFLOP/s (% GEMM)"], inferRows);
 
         // End to end against PyTorch, run by run alternately.
         var peer = PyTorchPeer.Find();
@@ -338,18 +350,24 @@ public sealed class BenchRunner
         {
             _ct.ThrowIfCancellationRequested();
             var b = SpeedBenchmark.Batched(size, most, _s.Device, _s.SpeedBatchImages, _s.SpeedBatchIterations, _s.SpeedRepeats);
-            double PerMinute(Timing t) => 60 * b.Images / t.Median;
-            batchRows.Add([$"{size}×{size}", b.Images.ToString(), b.Iterations.ToString(), BenchReport.F(PerMinute(b.SequentialAutogradSeconds), 1),
-                BenchReport.F(PerMinute(b.SequentialSeconds), 1), BenchReport.F(PerMinute(b.BatchedSeconds), 1), $"{BenchReport.F(b.Speedup, 2)}×",
-                $"{BenchReport.F(b.SequentialAutogradSeconds.Median / b.BatchedSeconds.Median, 2)}×", b.MaxDifference.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)]);
-            _report.Raw("speedBatch", new { b.Size, b.Threads, b.Images, b.Iterations, sequentialSeconds = b.SequentialSeconds, batchedSeconds = b.BatchedSeconds,
-                sequentialAutogradSeconds = b.SequentialAutogradSeconds, b.Speedup, b.MaxDifference });
-            Log($"speed batch {size}² × {b.Images}: one by one {b.SequentialSeconds.Median:F2} s, batched {b.BatchedSeconds.Median:F2} s ({b.Speedup:F2}×), autograd one by one {b.SequentialAutogradSeconds.Median:F2} s");
+            double PerMinute(Measured m) => 60 * b.Images / m.Wall.Median;
+            var overOne = b.Batched.OverheadOf(b.Sequential);
+            var overAutograd = b.Batched.OverheadOf(b.SequentialAutograd);
+            batchRows.Add([$"{size}×{size}", b.Images.ToString(), b.Iterations.ToString(), BenchReport.F(PerMinute(b.SequentialAutograd), 1),
+                BenchReport.F(PerMinute(b.Sequential), 1), BenchReport.F(PerMinute(b.Batched), 1),
+                $"{BenchReport.F(1 + overOne.Wall / 100, 2)}× (CPU {BenchReport.F(1 + overOne.Cpu / 100, 2)}×)",
+                $"{BenchReport.F(1 + overAutograd.Wall / 100, 2)}× (CPU {BenchReport.F(1 + overAutograd.Cpu / 100, 2)}×)",
+                b.MaxDifference.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)]);
+            _report.Raw("speedBatch", new { b.Size, b.Threads, b.Images, b.Iterations, sequentialSeconds = b.Sequential, batchedSeconds = b.Batched,
+                sequentialAutogradSeconds = b.SequentialAutograd, b.MaxDifference });
+            Log($"speed batch {size}² × {b.Images}: one by one {b.Sequential.Wall.Median:F2} s, batched {b.Batched.Wall.Median:F2} s ({1 + overOne.Wall / 100:F2}×), " +
+                $"autograd one by one {b.SequentialAutograd.Wall.Median:F2} s");
         }
         _report.Table("Speed: many images at once (InrTrainer.FitMany vs one Fit per image)",
-            $"I-SIREN 3×256 (the defaults), {most} thread(s), distinct images of one size; images per minute from the median of {_s.SpeedRepeats} interleaved run(s). " +
-            "\"autograd\": one Fit per image through the autograd path. Max |Δ|: largest difference between the pixels of the batched and the one-by-one models (0: the same bits). Target: batched ≥ 1.5× one by one.",
-            ["image", "images", "iterations", "img/min, one by one (autograd)", "img/min, one by one", "img/min, batched", "batched / one by one", "batched / autograd", "max |Δ|"], batchRows);
+            $"I-SIREN 3×256 (the defaults), {most} thread(s), distinct images of one size; images per minute from the median wall time of {_s.SpeedRepeats} interleaved run(s); " +
+            "the speed-ups also by process CPU time. \"autograd\": one Fit per image through the autograd path. Max |Δ|: largest difference between the pixels of the " +
+            "batched and the one-by-one models (0: the same bits). Target: batched ≥ 1.5× one by one.",
+            ["image", "images", "iterations", "img/min, one by one (autograd)", "img/min, one by one", "img/min, batched", "batched / one by one", "batched / autograd one by one", "max |Δ|"], batchRows);
 
         // The ML.NET surface on the largest grid: Transform through a cursor vs raw batched inference of the same model.
         int grid = _s.SpeedSizes.Max();

@@ -22,47 +22,51 @@ public readonly record struct Timing(double Median, double Min, double Max)
     public string Format(int decimals) => $"{BenchReport.F(Median, decimals)} ({BenchReport.F(Min, decimals)}–{BenchReport.F(Max, decimals)})";
 }
 
-/// <summary>Training steps and inference of one grid and thread count, every variant interleaved step by step.</summary>
+/// <summary>Training steps and inference of one grid and thread count, every variant interleaved step by step. Each timing has its
+/// wall time and the process's CPU time: on a machine shared with other jobs the CPU time of the fused paths (which never spin)
+/// is the steadier measure of their cost.</summary>
 /// <param name="Size">Grid side (Size² RGB coordinates).</param>
 /// <param name="Threads">Threads.</param>
-/// <param name="GemmGflops">fp32 GEMM throughput of libtorch in this process with this thread count.</param>
-/// <param name="Plain">ms per training step, plain backbone, default (fused on the CPU) path.</param>
-/// <param name="Iterative">ms per training step, iterative model, default path.</param>
-/// <param name="PlainAutograd">ms per training step, plain backbone, autograd path.</param>
-/// <param name="IterativeAutograd">ms per training step, iterative model, autograd path.</param>
-/// <param name="PlainInfer">ms per full-grid inference, plain backbone, default path.</param>
-/// <param name="IterativeInfer">ms per full-grid inference, iterative model (its steps), default path.</param>
-/// <param name="IterativeInferLibTorch">ms per full-grid inference of the iterative model through libtorch throughout (the CUDA path).</param>
+/// <param name="Gemm">ms per 2·n³-FLOP square product through libtorch, interleaved with the steps (same threads, same machine state).</param>
+/// <param name="GemmFlops">FLOPs of that product.</param>
+/// <param name="Plain">Training step, plain backbone, default (fused on the CPU) path.</param>
+/// <param name="Iterative">Training step, iterative model, default path.</param>
+/// <param name="PlainAutograd">Training step, plain backbone, autograd path.</param>
+/// <param name="IterativeAutograd">Training step, iterative model, autograd path.</param>
+/// <param name="PlainInfer">Full-grid inference, plain backbone, default path.</param>
+/// <param name="IterativeInfer">Full-grid inference, iterative model (its steps), default path.</param>
+/// <param name="IterativeInferLibTorch">Full-grid inference of the iterative model through libtorch throughout (the CUDA path).</param>
 /// <param name="TrainFlops">FLOPs of one plain training step (network multiply-adds × 2 × 3 for forward and backward).</param>
 /// <param name="InferFlops">FLOPs of one plain inference.</param>
-public sealed record StepResult(int Size, int Threads, double GemmGflops, Timing Plain, Timing Iterative, Timing PlainAutograd, Timing IterativeAutograd,
-    Timing PlainInfer, Timing IterativeInfer, Timing IterativeInferLibTorch, double TrainFlops, double InferFlops)
+public sealed record StepResult(int Size, int Threads, Measured Gemm, double GemmFlops, Measured Plain, Measured Iterative, Measured PlainAutograd,
+    Measured IterativeAutograd, Measured PlainInfer, Measured IterativeInfer, Measured IterativeInferLibTorch, double TrainFlops, double InferFlops)
 {
-    /// <summary>Training overhead of the iterative model on the default path, percent.</summary>
-    public double TrainOverheadPercent => 100 * (Iterative.Median / Plain.Median - 1);
-    /// <summary>Inference overhead of the iterative model on the default path, percent.</summary>
-    public double InferOverheadPercent => 100 * (IterativeInfer.Median / PlainInfer.Median - 1);
+    /// <summary>fp32 GEMM GFLOP/s of libtorch in this process with these threads.</summary>
+    public double GemmGflops => GemmFlops / Gemm.Wall.Median / 1e6;
     /// <summary>Achieved GFLOP/s of plain training.</summary>
-    public double PlainTrainGflops => TrainFlops / Plain.Median / 1e6;
+    public double PlainTrainGflops => TrainFlops / Plain.Wall.Median / 1e6;
     /// <summary>Achieved GFLOP/s of plain inference.</summary>
-    public double PlainInferGflops => InferFlops / PlainInfer.Median / 1e6;
+    public double PlainInferGflops => InferFlops / PlainInfer.Wall.Median / 1e6;
 }
 
-/// <summary>K same-size images fitted one after the other and in one batch.</summary>
+/// <summary>Wall time and process CPU time of repeated runs, ms.</summary>
+public sealed record Measured(Timing Wall, Timing Cpu)
+{
+    /// <summary>The overhead of <paramref name="other"/> over this, percent, by wall time and by CPU time.</summary>
+    public (double Wall, double Cpu) OverheadOf(Measured other) => (100 * (other.Wall.Median / Wall.Median - 1), 100 * (other.Cpu.Median / Cpu.Median - 1));
+}
+
+/// <summary>K same-size images fitted one after the other and in one batch (seconds, wall and process CPU time).</summary>
 /// <param name="Size">Image side.</param>
 /// <param name="Threads">Threads.</param>
 /// <param name="Images">K.</param>
 /// <param name="Iterations">Iterations per image.</param>
-/// <param name="SequentialSeconds">Wall time of K <see cref="InrTrainer.Fit"/> calls.</param>
-/// <param name="BatchedSeconds">Wall time of one <see cref="InrTrainer.FitMany"/> call.</param>
-/// <param name="SequentialAutogradSeconds">Wall time of K fits through the autograd path (what one image cost before the fused step).</param>
+/// <param name="Sequential">K <see cref="InrTrainer.Fit"/> calls.</param>
+/// <param name="Batched">One <see cref="InrTrainer.FitMany"/> call.</param>
+/// <param name="SequentialAutograd">K fits through the autograd path (what one image cost before the fused step).</param>
 /// <param name="MaxDifference">Largest difference between the pixels the batched and the one-by-one models render.</param>
-public sealed record BatchResult(int Size, int Threads, int Images, int Iterations, Timing SequentialSeconds, Timing BatchedSeconds,
-    Timing SequentialAutogradSeconds, double MaxDifference)
-{
-    /// <summary>Images per minute of the batched fit over the one-by-one fits.</summary>
-    public double Speedup => SequentialSeconds.Median / BatchedSeconds.Median;
-}
+public sealed record BatchResult(int Size, int Threads, int Images, int Iterations, Measured Sequential, Measured Batched,
+    Measured SequentialAutograd, double MaxDifference);
 
 /// <summary>
 /// The speed suite's measurements. Every comparison runs its sides interleaved in one process
@@ -80,24 +84,6 @@ public static class SpeedBenchmark
         Device = device,
     };
 
-    /// <summary>fp32 GEMM throughput of libtorch on this machine (GFLOP/s, median), square matrices of side <paramref name="n"/>.</summary>
-    public static double GemmGflops(int n = 2048, int repeats = 10)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var a = rand(n, n);
-        var b = rand(n, n);
-        a.mm(b).Dispose(); // warm-up
-        var times = new List<double>();
-        for (int i = 0; i < repeats; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            a.mm(b).Dispose();
-            times.Add(sw.Elapsed.TotalSeconds);
-        }
-        return 2.0 * n * n * n / Median(times) / 1e9;
-    }
-
     /// <summary>A Size² RGB training set: the built-in test scene, shifted by <paramref name="shift"/> pixels (distinct images of one size).</summary>
     public static TrainingSet Image(int size, int shift = 0)
     {
@@ -111,17 +97,19 @@ public static class SpeedBenchmark
         return new TrainingSet(coords, 2, values, 3);
     }
 
-    /// <summary>Times training steps (plain and iterative, default and autograd path, interleaved) and full-grid inference.</summary>
+    /// <summary>Times training steps (plain and iterative, default and autograd path) and a GEMM, interleaved round by round, then
+    /// full-grid inference (default path, and libtorch throughout for the iterative model), interleaved.</summary>
     public static StepResult Steps(int size, int threads, ComputeDevice device, int iterations, int warmup = 3, int inferRepeats = 9, int gemmSide = 2048)
     {
         TorchRuntime.Threads = threads;
-        double gemm = GemmGflops(gemmSide);
         var data = Image(size);
         var dev = TorchRuntime.Resolve(device);
         var variants = new (bool Iterative, TrainingEngine Engine)[] { (false, TrainingEngine.Auto), (true, TrainingEngine.Auto), (false, TrainingEngine.Autograd), (true, TrainingEngine.Autograd) };
         var nets = new List<IterativeInr>();
         var sessions = new List<ITrainingSession>();
-        var times = variants.Select(_ => new List<double>()).ToArray();
+        using var scope = NewDisposeScope();
+        var a = rand(gemmSide, gemmSide);
+        var b = rand(gemmSide, gemmSide);
         try
         {
             foreach (var (iterative, engine) in variants)
@@ -131,15 +119,12 @@ public static class SpeedBenchmark
                 nets.Add(net);
                 sessions.Add(InrTrainer.CreateSession([net], [data], o, null, dev, engine));
             }
-            for (int it = 0; it < warmup + iterations; it++)
-                for (int j = 0; j < sessions.Count; j++)
-                {
-                    int v = (j + it) % sessions.Count; // rotate who goes first
-                    var sw = Stopwatch.StartNew();
-                    sessions[v].Step(it);
-                    if (dev.type != TorchSharp.DeviceType.CPU) sessions[v].LastLoss(); // wait for the GPU
-                    if (it >= warmup) times[v].Add(sw.Elapsed.TotalMilliseconds);
-                }
+            int it = 0;
+            var train = Interleaved(warmup, iterations,
+            [
+                .. sessions.Select(s => (Action)(() => Step(s, it, dev))),
+                () => { using var _ = no_grad(); a.mm(b).Dispose(); },
+            ], () => it++);
             foreach (var s in sessions) s.Finish();
 
             // Inference with the trained default-path networks: default path for both, libtorch throughout for the iterative one.
@@ -148,26 +133,49 @@ public static class SpeedBenchmark
             using var plain = new InrModel(nets[0], dev);
             using var iter = new InrModel(nets[1], dev);
             nets.RemoveRange(0, 2);
-            var infer = new[] { new List<double>(), new List<double>(), new List<double>() };
-            var runs = new Action[] { () => plain.Predict(grid, output), () => iter.Predict(grid, output), () => iter.Predict(grid, output, null, reference: true) };
-            foreach (var run in runs) run(); // warm-up
-            for (int r = 0; r < inferRepeats; r++)
-                for (int j = 0; j < runs.Length; j++)
-                {
-                    int v = (j + r) % runs.Length;
-                    var sw = Stopwatch.StartNew();
-                    runs[v]();
-                    infer[v].Add(sw.Elapsed.TotalMilliseconds);
-                }
+            var infer = Interleaved(1, inferRepeats,
+                [() => plain.Predict(grid, output), () => iter.Predict(grid, output), () => iter.Predict(grid, output, null, reference: true)], null);
             double n = (double)size * size, madds = plain.Network.BackboneMultiplyAdds;
-            return new StepResult(size, threads, gemm, Timing.Of(times[0]), Timing.Of(times[1]), Timing.Of(times[2]), Timing.Of(times[3]),
-                Timing.Of(infer[0]), Timing.Of(infer[1]), Timing.Of(infer[2]), 6 * n * madds, 2 * n * madds);
+            return new StepResult(size, threads, train[4], 2.0 * gemmSide * gemmSide * gemmSide, train[0], train[1], train[2], train[3],
+                infer[0], infer[1], infer[2], 6 * n * madds, 2 * n * madds);
         }
         finally
         {
             foreach (var s in sessions) s.Dispose();
             foreach (var net in nets) net.Dispose();
         }
+    }
+
+    static void Step(ITrainingSession session, int it, Device device)
+    {
+        session.Step(it);
+        if (device.type != TorchSharp.DeviceType.CPU) session.LastLoss(); // wait for the GPU
+    }
+
+    // Runs every action once per round, rotating which goes first; returns each action's wall and CPU times (ms) after the warm-up rounds.
+    static Measured[] Interleaved(int warmup, int rounds, Action[] actions, Action? afterRound)
+    {
+        var wall = actions.Select(_ => new List<double>()).ToArray();
+        var cpu = actions.Select(_ => new List<double>()).ToArray();
+        using var process = Process.GetCurrentProcess();
+        for (int r = 0; r < warmup + rounds; r++)
+        {
+            for (int j = 0; j < actions.Length; j++)
+            {
+                int v = (j + r) % actions.Length;
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                actions[v]();
+                double ms = sw.Elapsed.TotalMilliseconds;
+                process.Refresh();
+                if (r < warmup) continue;
+                wall[v].Add(ms);
+                cpu[v].Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
+            }
+            afterRound?.Invoke();
+        }
+        return actions.Select((_, v) => new Measured(Timing.Of(wall[v]), Timing.Of(cpu[v]))).ToArray();
     }
 
     /// <summary>Wall time (seconds) of <see cref="InrTrainer.Fit"/> of the plain reference SIREN for <paramref name="iterations"/> iterations on a
@@ -189,34 +197,34 @@ public static class SpeedBenchmark
         }
     }
 
-    /// <summary>Fits <paramref name="images"/> distinct Size² images (the default I-SIREN 3×256) one by one and in one batch, <paramref name="repeats"/>
-    /// times interleaved; also one by one through the autograd path.</summary>
+    /// <summary>Fits <paramref name="images"/> distinct Size² images (the default I-SIREN 3×256) one by one, in one batch, and one by one
+    /// through the autograd path, <paramref name="repeats"/> times interleaved.</summary>
     public static BatchResult Batched(int size, int threads, ComputeDevice device, int images, int iterations, int repeats)
     {
         var data = Enumerable.Range(0, images).Select(k => Image(size, shift: 7 * k)).ToList();
         var o = new InrOptions { Iterations = iterations, Threads = threads, Device = device, ProgressInterval = iterations };
-        var seq = new List<double>(); var batch = new List<double>(); var auto = new List<double>();
+        List<InrModel>? one = null;
+        IReadOnlyList<InrModel>? many = null;
         double maxDiff = 0;
-        for (int r = 0; r < repeats; r++)
+        var runs = Interleaved(0, repeats,
+        [
+            () => one = data.Select(d => InrTrainer.Fit(d, o)).ToList(),
+            () => many = InrTrainer.FitMany(data, o),
+            () => { foreach (var d in data) InrTrainer.FitWithEngine(d, o, null, null, default, TrainingEngine.Autograd).Dispose(); },
+        ], () =>
         {
-            var sw = Stopwatch.StartNew();
-            var one = data.Select(d => InrTrainer.Fit(d, o)).ToList();
-            seq.Add(sw.Elapsed.TotalSeconds);
-            sw.Restart();
-            var many = InrTrainer.FitMany(data, o);
-            batch.Add(sw.Elapsed.TotalSeconds);
-            sw.Restart();
-            foreach (var d in data) InrTrainer.FitWithEngine(d, o, null, null, default, TrainingEngine.Autograd).Dispose();
-            auto.Add(sw.Elapsed.TotalSeconds);
             for (int k = 0; k < images; k++)
             {
-                var a = one[k].Predict(data[k].Coordinates);
-                var b = many[k].Predict(data[k].Coordinates);
+                var a = one![k].Predict(data[k].Coordinates);
+                var b = many![k].Predict(data[k].Coordinates);
                 for (int i = 0; i < a.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
                 one[k].Dispose(); many[k].Dispose();
             }
-        }
-        return new BatchResult(size, threads, images, iterations, Timing.Of(seq), Timing.Of(batch), Timing.Of(auto), maxDiff);
+        });
+        // Seconds, not ms.
+        static Measured Seconds(Measured m) => new(Scale(m.Wall), Scale(m.Cpu));
+        static Timing Scale(Timing t) => new(t.Median / 1000, t.Min / 1000, t.Max / 1000);
+        return new BatchResult(size, threads, images, iterations, Seconds(runs[0]), Seconds(runs[1]), Seconds(runs[2]), maxDiff);
     }
 
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count); the benchmarks' summary statistic.</summary>

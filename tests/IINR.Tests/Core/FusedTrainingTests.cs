@@ -124,7 +124,7 @@ public sealed class FusedTrainingTests
         foreach (var kind in Enum.GetValues<BackboneKind>())
             foreach (bool iterative in new[] { false, true })
             {
-                using var model = InrTrainer.Fit(Data, Tiny(kind, iterative) with { Iterations = 2 });
+                using var model = new InrModel(InrTrainer.CreateNetwork(Tiny(kind, iterative), 2, 3, CPU), CPU);
                 var fused = new float[2500 * 3];
                 var reference = new float[2500 * 3];
                 model.Predict(x, fused);
