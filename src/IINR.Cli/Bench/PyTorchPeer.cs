@@ -34,10 +34,17 @@ public sealed partial class PyTorchPeer
     /// <summary>The python command in use.</summary>
     public string Python => _python;
 
-    /// <summary>A peer, or null (see <see cref="Missing"/>) when no python3 with torch is installed.</summary>
+    /// <summary>A peer, or null (see <see cref="Missing"/>) when no python3 with torch is installed. The environment variable
+    /// IINR_PYTHON names the python to try first; IINR_PYTHON=none leaves the peer out.</summary>
     public static PyTorchPeer? Find()
     {
-        var candidates = new[] { Environment.GetEnvironmentVariable("IINR_PYTHON"), "/usr/bin/python3", "python3" }.OfType<string>().Distinct();
+        string? chosen = Environment.GetEnvironmentVariable("IINR_PYTHON");
+        if (chosen == "none")
+        {
+            Missing = "left out (IINR_PYTHON=none)";
+            return null;
+        }
+        var candidates = new[] { chosen, "/usr/bin/python3", "python3" }.OfType<string>().Distinct();
         foreach (var python in candidates)
         {
             if (Run(python, ["-c", "import torch"], null, TimeSpan.FromMinutes(1)).ExitCode != 0) continue;

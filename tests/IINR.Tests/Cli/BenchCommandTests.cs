@@ -51,7 +51,16 @@ public sealed class BenchCommandTests
     public void SpeedSuiteReportsStepsEndToEndBatchesAndTheGemmReference()
     {
         using var h = new CliHarness();
-        h.Run("bench", "--suite", "speed", "--quick", "--speed-sizes", "16,32", "--threads", "1", "--device", "cpu", "--out", h.PathOf("speed"), "--quiet").Succeeded();
+        // The PyTorch peer has a test of its own (below).
+        Environment.SetEnvironmentVariable("IINR_PYTHON", "none");
+        try
+        {
+            h.Run("bench", "--suite", "speed", "--quick", "--speed-sizes", "16,32", "--threads", "1", "--device", "cpu", "--out", h.PathOf("speed"), "--quiet").Succeeded();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("IINR_PYTHON", null);
+        }
         using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("speed/results.json")));
         var rows = json.RootElement.GetProperty("speed").EnumerateArray().ToList();
         Assert.HasCount(2, rows, "one row per size on the one thread count asked for");
@@ -65,10 +74,11 @@ public sealed class BenchCommandTests
             }
             Assert.IsTrue(r.GetProperty("gemmGflops").GetDouble() > 0);
         }
-        // End to end: our fit, and PyTorch's where python3-torch is installed (an empty list otherwise).
+        // End to end: our fit; the PyTorch column left out.
         var fit = json.RootElement.GetProperty("speedFit").EnumerateArray().Single();
-        Assert.AreEqual(20, fit.GetProperty("iterations").GetInt32());
+        Assert.AreEqual(12, fit.GetProperty("iterations").GetInt32());
         Assert.IsTrue(fit.GetProperty("oursSeconds").EnumerateArray().Single().GetDouble() > 0);
+        Assert.AreEqual(0, fit.GetProperty("pytorchSeconds").GetArrayLength());
         // Many images at once: the batched models are the one-by-one models, bit for bit.
         var batch = json.RootElement.GetProperty("speedBatch").EnumerateArray().Single();
         Assert.AreEqual(3, batch.GetProperty("images").GetInt32());
@@ -82,6 +92,23 @@ public sealed class BenchCommandTests
         string md = File.ReadAllText(h.PathOf("speed/results.md"));
         foreach (var heading in new[] { "training step, plain vs I-version", "full-grid inference", "ours vs PyTorch", "many images at once", "ML.NET surface" })
             StringAssert.Contains(md, heading);
+        StringAssert.Contains(md, "PyTorch column empty: left out (IINR_PYTHON=none)");
+    }
+
+    [TestMethod]
+    public void PyTorchPeerTrainsTheSameModelWhereInstalled()
+    {
+        var peer = PyTorchPeer.Find();
+        if (peer is null) Assert.Inconclusive($"PyTorch peer not available: {PyTorchPeer.Missing}");
+        try
+        {
+            var r = peer.Train(threads: 1, iterations: 12, size: 16);
+            Assert.IsTrue(r.TotalSeconds > 0 && r.MedianStepMs > 0 && r.MedianStepMs < 1000 * r.TotalSeconds, r.ToString());
+        }
+        finally
+        {
+            peer.Delete();
+        }
     }
 
     [TestMethod]
