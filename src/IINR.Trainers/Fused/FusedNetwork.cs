@@ -161,14 +161,14 @@ internal sealed unsafe class FusedNetwork
         using var weights = new NativeFloats(ParameterCount);
         Pack(weights.Pointer);
         using var kernel = new BackboneKernel(this, rows);
-        MklBlas.SetThreadsForCurrentThread(1);
+        int previous = MklBlas.SetThreadsForCurrentThread(1);
         try
         {
             fixed (float* px = x) kernel.Forward(weights.Pointer, px, rows, keepSlopes: false);
         }
         finally
         {
-            MklBlas.SetThreadsForCurrentThread(0);
+            MklBlas.SetThreadsForCurrentThread(previous);
         }
         var actual = new ReadOnlySpan<float>(kernel.Output, rows * Channels);
         float scale = expected.Max(MathF.Abs);

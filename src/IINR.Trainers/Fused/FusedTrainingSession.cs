@@ -46,7 +46,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
     {
         public required NativeFloats Weights, M, V, X, Y, Z;
         public required Generator Generator;
-        public required Tensor T, ZDraw, Noise, Permutation;
+        public required Tensor T, ZDraw, Noise, Permutation; // drawn in place every iteration: their storage never moves
         public required double[] SlotLoss;
         public double Loss;
         public ProgressProbe? Probe;
@@ -152,13 +152,13 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         if (op is not null) { reason = "a measurement operator needs autograd through it"; return null; }
         var fused = new FusedNetwork[nets.Count];
         for (int k = 0; k < nets.Count; k++)
-            if ((fused[k] = FusedNetwork.TryCreate(nets[k], out reason)!) is null) return null;
+        {
+            if (FusedNetwork.TryCreate(nets[k], out reason) is not { } layout) return null;
+            fused[k] = layout;
+        }
         reason = null;
         return new FusedTrainingSession(fused, data, o);
     }
-
-    /// <summary>Signals trained together.</summary>
-    public int Count => _signals.Length;
 
     /// <inheritdoc/>
     public double LearningRate(int it) =>
@@ -335,16 +335,10 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
     }
 
     /// <inheritdoc/>
-    public double LastLoss() => _signals[0].Loss;
-
-    /// <summary>Signal <paramref name="signal"/>'s loss of the last iteration.</summary>
-    public double LastLoss(int signal) => _signals[signal].Loss;
+    public double LastLoss(int signal = 0) => _signals[signal].Loss;
 
     /// <inheritdoc/>
-    public double Psnr() => Psnr(0);
-
-    /// <summary>Signal <paramref name="signal"/>'s training PSNR (see <see cref="ITrainingSession.Psnr"/>).</summary>
-    public double Psnr(int signal)
+    public double Psnr(int signal = 0)
     {
         var s = _signals[signal];
         if (!_nets[signal].Iterative && _batch == _n) return Metrics.Psnr(s.Loss);

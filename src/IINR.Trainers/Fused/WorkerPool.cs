@@ -38,7 +38,7 @@ internal sealed class WorkerPool : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (items <= 0) return;
-        MklBlas.SetThreadsForCurrentThread(1);
+        int previous = MklBlas.SetThreadsForCurrentThread(1);
         try
         {
             int helpers = Math.Min(_threads.Length, items - 1);
@@ -52,7 +52,7 @@ internal sealed class WorkerPool : IDisposable
         }
         finally
         {
-            MklBlas.SetThreadsForCurrentThread(0);
+            MklBlas.SetThreadsForCurrentThread(previous);
         }
     }
 

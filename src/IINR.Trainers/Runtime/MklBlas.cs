@@ -39,8 +39,9 @@ internal static unsafe class MklBlas
     /// <summary>True when MKL's sgemm and its per-thread thread count can be called.</summary>
     public static bool IsAvailable => Sgemm != null;
 
-    /// <summary>Makes MKL calls made from the current thread run on this thread only (0 restores the process default).</summary>
-    public static void SetThreadsForCurrentThread(int threads) => SetThreadsLocal(&threads);
+    /// <summary>Sets how many threads MKL calls made from the current thread use (0: the process-wide setting); returns the
+    /// previous thread-local setting, for the caller to restore (libtorch sets one on the threads it configures).</summary>
+    public static int SetThreadsForCurrentThread(int threads) => SetThreadsLocal(&threads);
 
     /// <summary>Row-major C (m×n) = op(A)·op(B) + beta·C, with op(A) m×k and op(B) k×n; lda, ldb and ldc are row strides.</summary>
     public static void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)

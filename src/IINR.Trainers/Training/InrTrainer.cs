@@ -178,10 +178,7 @@ public static class InrTrainer
             session.Step(it);
             if (progress is null || ((it + 1) % o.ProgressInterval != 0 && it + 1 != o.Iterations)) continue;
             for (int k = 0; k < signals; k++)
-            {
-                var (loss, psnr) = session is Fused.FusedTrainingSession f ? (f.LastLoss(k), f.Psnr(k)) : (session.LastLoss(), session.Psnr());
-                progress.Report(new InrProgress(it + 1, o.Iterations, loss, psnr, session.LearningRate(it), clock.Elapsed) { Signal = k });
-            }
+                progress.Report(new InrProgress(it + 1, o.Iterations, session.LastLoss(k), session.Psnr(k), session.LearningRate(it), clock.Elapsed) { Signal = k });
         }
         session.Finish();
     }

@@ -107,11 +107,11 @@ internal sealed class TrainingSession : ITrainingSession
         }
     }
 
-    /// <summary>The loss of the last iteration (forces a device sync).</summary>
-    public double LastLoss() => _loss.item<float>();
+    /// <summary>The loss of the last iteration (forces a device sync); this session trains signal 0 only.</summary>
+    public double LastLoss(int signal = 0) => _loss.item<float>();
 
     /// <inheritdoc/>
-    public double Psnr()
+    public double Psnr(int signal = 0)
     {
         if (!_net.IsIterative && _batch == _n) return Metrics.Psnr(LastLoss());
         _probe ??= new ProgressProbe(_x, _y, _zFixed, _op, _o.Steps, _o.ProgressInterval);

@@ -135,6 +135,23 @@ public sealed class FusedTrainingTests
             }
     }
 
+    [TestMethod]
+    public void WorkersLeaveTheCallersMklThreadSettingAsTheyFoundIt()
+    {
+        if (!MklBlas.IsAvailable) Assert.Inconclusive("no MKL exports on this platform");
+        int before = MklBlas.SetThreadsForCurrentThread(3);
+        try
+        {
+            Assert.AreEqual(3, MklBlas.SetThreadsForCurrentThread(3), "the call returns the previous thread-local setting");
+            using (InrTrainer.Fit(Data, Tiny(BackboneKind.Siren) with { Iterations = 1 })) { } // the caller works as worker 0
+            Assert.AreEqual(3, MklBlas.SetThreadsForCurrentThread(3));
+        }
+        finally
+        {
+            MklBlas.SetThreadsForCurrentThread(before);
+        }
+    }
+
     static ITrainingSession Session(InrOptions o, IMeasurementOperator? op, Device device, TrainingEngine engine)
     {
         var data = op is null ? Data : new TrainingSet(TestData.Grid(12, 12), 2, TestData.Image(6, 6), 3);
