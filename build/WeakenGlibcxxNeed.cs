@@ -1,5 +1,6 @@
-// MSBuild inline task (see TorchSharpNative.targets): marks the GLIBCXX_3.4.32 version need of
-// libLibTorchSharp.so weak when the system libstdc++ does not provide that version.
+// MSBuild inline task (see IINR.Native.targets, which also ships in the IINR packages): marks the
+// GLIBCXX_3.4.32 version need of libLibTorchSharp.so weak when the system libstdc++ does not provide
+// that version, or always when asked (a weak need is harmless where the version exists).
 using System;
 using System.IO;
 using System.Text;
@@ -15,9 +16,11 @@ public class IINRWeakenGlibcxxNeed : Task
     [Required]
     public string[] Directories { get; set; } = Array.Empty<string>();
 
+    public bool Always { get; set; }
+
     public override bool Execute()
     {
-        if (SystemHasVersion()) return true;
+        if (!Always && SystemHasVersion()) return true;
         foreach (var dir in Directories)
         {
             if (!Directory.Exists(dir)) continue;
@@ -26,7 +29,7 @@ public class IINRWeakenGlibcxxNeed : Task
                 try
                 {
                     if (Patch(so))
-                        Log.LogMessage(MessageImportance.High, $"IINR: marked {Version} weak in {so} (the system libstdc++ lacks it).");
+                        Log.LogMessage(MessageImportance.High, $"IINR: marked {Version} weak in {so}" + (Always ? "." : " (the system libstdc++ lacks it)."));
                 }
                 catch (Exception e)
                 {
