@@ -24,17 +24,7 @@ internal static class SimdMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SinCos(Vector<float> x, out Vector<float> sin, out Vector<float> cos)
     {
-        var shifted = Vector.FusedMultiplyAdd(x, new Vector<float>(TwoOverPi), new Vector<float>(RoundMagic));
-        var j = shifted - new Vector<float>(RoundMagic);
-        var q = Vector.AsVectorInt32(shifted);
-        var r = Vector.FusedMultiplyAdd(j, new Vector<float>(-PiA), x);
-        r = Vector.FusedMultiplyAdd(j, new Vector<float>(-PiB), r);
-        r = Vector.FusedMultiplyAdd(j, new Vector<float>(-PiC), r);
-        var r2 = r * r;
-        var ps = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(S3), r2, new Vector<float>(S2)), r2, new Vector<float>(S1));
-        var s = Vector.FusedMultiplyAdd(ps * r2, r, r);
-        var pc = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(C3), r2, new Vector<float>(C2)), r2, new Vector<float>(C1));
-        var c = Vector.FusedMultiplyAdd(pc * r2, r2, Vector.FusedMultiplyAdd(r2, new Vector<float>(-0.5f), Vector<float>.One));
+        var q = Reduce(x, out var s, out var c);
         // Quadrant j mod 4: sin x = s, c, −s, −c; cos x = c, −s, −c, s.
         var swap = Vector.Equals(q & Vector<int>.One, Vector<int>.One);
         var sinSign = (q & new Vector<int>(2)) << 30;
@@ -47,20 +37,27 @@ internal static class SimdMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Sin(Vector<float> x)
     {
+        var q = Reduce(x, out var s, out var c);
+        var swap = Vector.Equals(q & Vector<int>.One, Vector<int>.One);
+        var sign = (q & new Vector<int>(2)) << 30;
+        return Vector.AsVectorSingle(Vector.AsVectorInt32(Vector.ConditionalSelect(swap, c, s)) ^ sign);
+    }
+
+    // x = j·π/2 + r with |r| ≤ π/4: returns the bits holding j (j mod 4 in the low two), sin r and cos r.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector<int> Reduce(Vector<float> x, out Vector<float> sin, out Vector<float> cos)
+    {
         var shifted = Vector.FusedMultiplyAdd(x, new Vector<float>(TwoOverPi), new Vector<float>(RoundMagic));
         var j = shifted - new Vector<float>(RoundMagic);
-        var q = Vector.AsVectorInt32(shifted);
         var r = Vector.FusedMultiplyAdd(j, new Vector<float>(-PiA), x);
         r = Vector.FusedMultiplyAdd(j, new Vector<float>(-PiB), r);
         r = Vector.FusedMultiplyAdd(j, new Vector<float>(-PiC), r);
         var r2 = r * r;
         var ps = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(S3), r2, new Vector<float>(S2)), r2, new Vector<float>(S1));
-        var s = Vector.FusedMultiplyAdd(ps * r2, r, r);
+        sin = Vector.FusedMultiplyAdd(ps * r2, r, r);
         var pc = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(new Vector<float>(C3), r2, new Vector<float>(C2)), r2, new Vector<float>(C1));
-        var c = Vector.FusedMultiplyAdd(pc * r2, r2, Vector.FusedMultiplyAdd(r2, new Vector<float>(-0.5f), Vector<float>.One));
-        var swap = Vector.Equals(q & Vector<int>.One, Vector<int>.One);
-        var sign = (q & new Vector<int>(2)) << 30;
-        return Vector.AsVectorSingle(Vector.AsVectorInt32(Vector.ConditionalSelect(swap, c, s)) ^ sign);
+        cos = Vector.FusedMultiplyAdd(pc * r2, r2, Vector.FusedMultiplyAdd(r2, new Vector<float>(-0.5f), Vector<float>.One));
+        return Vector.AsVectorInt32(shifted);
     }
 
     const float Log2E = 1.44269504088896341f;
