@@ -116,9 +116,10 @@ public sealed record InrOptions
     /// <summary>Seed of the weights, of Z and of every training draw. Default 0.</summary>
     public int Seed { get; init; }
 
-    /// <summary>libtorch intra-op threads for training (process-wide); null = keep the current setting
-    /// (libtorch's default is the number of physical cores). On a shared machine, give each process
-    /// its share: two processes each using every core slow each other badly. Default null.</summary>
+    /// <summary>libtorch intra-op threads for training (process-wide), and the workers of the fused CPU step;
+    /// null = keep the current setting (libtorch's default is the number of physical cores). On a shared
+    /// machine, give each process its share: two processes each using every core slow each other badly.
+    /// Default null.</summary>
     public int? Threads { get; init; }
 
     /// <summary>Where to run. Default <see cref="ComputeDevice.Auto"/>.</summary>
