@@ -54,10 +54,10 @@ public sealed class InrModel : IDisposable
 
     /// <summary>Evaluates the model at <paramref name="coordinates"/> (N×D) into <paramref name="destination"/> (N×C).</summary>
     public void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps = null) =>
-        Predict(coordinates, destination, steps, libTorchHeads: false);
+        Predict(coordinates, destination, steps, reference: false);
 
-    // libTorchHeads: run the heads through libtorch on the CPU too (the reference path; benchmarks compare).
-    internal void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps, bool libTorchHeads)
+    // reference: run everything through libtorch on the CPU too (the reference path; the speed benchmark compares).
+    internal void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps, bool reference)
     {
         int s = steps ?? Options.Steps;
         if (s < 1 || s > InrOptions.MaxSteps) throw new ArgumentOutOfRangeException(nameof(steps), s, $"Inference steps must be between 1 and {InrOptions.MaxSteps}.");
@@ -68,17 +68,21 @@ public sealed class InrModel : IDisposable
             throw new ArgumentException($"The destination holds {destination.Length} values; {n} rows × {Channels} channels need {(long)n * Channels}.", nameof(destination));
         TrainingSet.CheckFinite(coordinates, InputDims, nameof(coordinates));
         if (n == 0) return;
-        // The plain backbone has no start state: it pays for no noise.
-        var z = _network.IsIterative ? CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.EffectiveSeed, Options.NoiseDistribution) : null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // The fused path draws the start state Z chunk by chunk on its workers.
+            if (!reference && TorchDevice.type == DeviceType.CPU
+                && Fused.FusedInference.TryRun(_network, coordinates, default, n, s, destination, TorchRuntime.Threads))
+                return;
+            // The plain backbone has no start state: it pays for no noise.
+            var z = _network.IsIterative ? CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.EffectiveSeed, Options.NoiseDistribution) : null;
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = TensorIO.FromSpan(coordinates, n, InputDims, TorchDevice);
             var zt = z is null ? null : TensorIO.FromSpan(z, n, Channels, TorchDevice);
             var y = torch.empty([n, Channels], ScalarType.Float32, TorchDevice);
-            ChunkedInference.Run(_network, x, zt, s, y, libTorchHeads: libTorchHeads);
+            ChunkedInference.Run(_network, x, zt, s, y, reference: reference);
             TensorIO.ToSpan(y, destination);
         }
     }

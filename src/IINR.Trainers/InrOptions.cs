@@ -107,9 +107,10 @@ public sealed record InrOptions
     /// <summary>Largest training set trained full-batch when <see cref="BatchSize"/> is null. Default 262,144 (512²).</summary>
     public int MaxFullBatch { get; init; } = 512 * 512;
 
-    /// <summary>Rows per forward/backward pass within a batch; gradients are accumulated, so the update is
-    /// the full batch's. Keeps every activation small, which on CPU avoids the allocator's slow path
-    /// and bounds memory. Default 8192 (CPU), irrelevant on CUDA where a batch runs in one pass.</summary>
+    /// <summary>Most rows per forward/backward pass within a batch; gradients are accumulated, so the update is
+    /// the full batch's. Keeps every activation small, which bounds memory. The CPU's fused step uses cache-sized
+    /// chunks of at most 1,024 rows (fewer when this is smaller); the autograd path on the CPU uses this size.
+    /// Default 8192; irrelevant on CUDA, where a batch runs in one pass.</summary>
     public int ChunkSize { get; init; } = 8192;
 
     /// <summary>Seed of the weights, of Z and of every training draw; null = none given: the core uses 0
@@ -117,16 +118,17 @@ public sealed record InrOptions
     /// it used. Default null.</summary>
     public int? Seed { get; init; }
 
-    /// <summary>libtorch intra-op threads for training (process-wide); null = keep the current setting
-    /// (libtorch's default is the number of physical cores). On a shared machine, give each process
-    /// its share: two processes each using every core slow each other badly. Default null.</summary>
+    /// <summary>libtorch intra-op threads for training (process-wide), and the workers of the fused CPU step;
+    /// null = keep the current setting (libtorch's default is the number of physical cores). On a shared
+    /// machine, give each process its share: two processes each using every core slow each other badly.
+    /// Default null.</summary>
     public int? Threads { get; init; }
 
     /// <summary>Where to run. Default <see cref="ComputeDevice.Auto"/>.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 
-    /// <summary>Iterations between progress reports (each evaluates the reconstruction PSNR by a
-    /// full inference pass over the training coordinates). Default 25.</summary>
+    /// <summary>Iterations between progress reports. A report's PSNR is free for a plain network trained on
+    /// every row and costs a small subsample's inference otherwise (<see cref="InrProgress.Psnr"/>). Default 25.</summary>
     public int ProgressInterval { get; init; } = 25;
 
     /// <summary>The learning rate actually used: <see cref="LearningRate"/> or the backbone's default.</summary>

@@ -4,7 +4,6 @@ using IINR.Signals;
 using IINR.Signals.Geometry;
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
-using IINR.Trainers.Benchmarks;
 using Microsoft.ML;
 using Microsoft.ML.IINR;
 
@@ -71,6 +70,8 @@ public sealed class BenchRunner
     }
 
     void Log(string line) => _log?.WriteLine($"[bench] {line}");
+
+    static string Percent(double v) => BenchReport.Signed(v, 1) + "%";
 
     static string Name(BackboneKind k, bool iterative) => TrainingOptionSet.DisplayName(new InrOptions { Backbone = k, Iterative = iterative });
 
@@ -288,28 +289,112 @@ public sealed class BenchRunner
 
     void Speed()
     {
-        double gemm = SpeedBenchmark.GemmGflops();
-        var rows = new List<IReadOnlyList<string>>();
-        foreach (int size in _s.SpeedSizes)
+        var threadCounts = _s.SpeedThreads;
+        int most = threadCounts.Max();
+
+        // Training steps and inference, every variant interleaved step by step.
+        var trainRows = new List<IReadOnlyList<string>>();
+        var inferRows = new List<IReadOnlyList<string>>();
+        foreach (int threads in threadCounts)
+            foreach (int size in _s.SpeedSizes)
+            {
+                _ct.ThrowIfCancellationRequested();
+                var r = SpeedBenchmark.Steps(size, threads, _s.Device, _s.SpeedIterations, gemmSide: _s.SpeedGemmSide);
+                var train = r.Plain.OverheadOf(r.Iterative);
+                var infer = r.PlainInfer.OverheadOf(r.IterativeInfer);
+                string side = $"{size}×{size}";
+                trainRows.Add([side, threads.ToString(), BenchReport.F(r.Plain.Wall.Median, 1), BenchReport.F(r.Iterative.Wall.Median, 1), Percent(train.Wall), Percent(train.Cpu),
+                    BenchReport.F(r.PlainAutograd.Wall.Median, 1), BenchReport.F(r.IterativeAutograd.Wall.Median, 1),
+                    $"{BenchReport.F(r.PlainAutograd.Wall.Median / r.Plain.Wall.Median, 2)}×", $"{BenchReport.F(r.PlainTrainGflops, 0)} ({100 * r.PlainTrainGflops / r.GemmGflops:F0}%)",
+                    BenchReport.F(r.GemmGflops, 0)]);
+                inferRows.Add([side, threads.ToString(), BenchReport.F(r.PlainInfer.Wall.Median, 1), BenchReport.F(r.IterativeInfer.Wall.Median, 1), Percent(infer.Wall), Percent(infer.Cpu),
+                    BenchReport.F(r.IterativeInferLibTorch.Wall.Median, 1), $"{BenchReport.F(r.PlainInferGflops, 0)} ({100 * r.PlainInferGflops / r.GemmGflops:F0}%)"]);
+                _report.Raw("speed", new { size, threads, r.GemmGflops, gemmMs = r.Gemm, plainMs = r.Plain, iterativeMs = r.Iterative, plainAutogradMs = r.PlainAutograd,
+                    iterativeAutogradMs = r.IterativeAutograd, plainInferMs = r.PlainInfer, iterativeInferMs = r.IterativeInfer, iterativeInferLibTorchMs = r.IterativeInferLibTorch,
+                    trainOverheadPercent = train.Wall, trainOverheadCpuPercent = train.Cpu, inferOverheadPercent = infer.Wall, inferOverheadCpuPercent = infer.Cpu,
+                    r.PlainTrainGflops, r.PlainInferGflops, allocator = TorchRuntime.AllocatorPolicy });
+                Log($"speed {size}², {threads} thread(s): step {r.Plain.Wall.Median:F1} / {r.Iterative.Wall.Median:F1} ms ({train.Wall:+0.0;-0.0}%, CPU {train.Cpu:+0.0;-0.0}%; " +
+                    $"autograd {r.PlainAutograd.Wall.Median:F1} ms), inference {r.PlainInfer.Wall.Median:F1} / {r.IterativeInfer.Wall.Median:F1} ms ({infer.Wall:+0.0;-0.0}%, " +
+                    $"CPU {infer.Cpu:+0.0;-0.0}%), {100 * r.PlainTrainGflops / r.GemmGflops:F0}% of GEMM");
+            }
+        const string Network = "3×256 SIREN / I-SIREN (2→256→256→256→256→3), RGB, full batch";
+        const string Cpu = "Overheads by wall time and by process CPU time (the steadier figure when other jobs share the machine: the fused paths never spin).";
+        _report.Table("Speed: training step, plain vs I-version, fused vs autograd",
+            $"{Network}; ms per step, medians over {_s.SpeedIterations} rounds in which all four variants and a {_s.SpeedGemmSide}² libtorch GEMM run in turn. " +
+            "On the CPU the default path is the fused step; \"autograd\" is the reference path (what CUDA runs). GFLOP/s count the network's multiply-adds ×2 ×3; " +
+            $"% of GEMM: of the interleaved libtorch product with the same threads. {Cpu} Targets: training overhead ≤ 3%; ≥ 80% of GEMM.",
+            ["grid", "threads", "plain ms", "I- ms", "overhead", "overhead (CPU)", "plain autograd ms", "I- autograd ms", "autograd / fused", "plain GFLOP/s (% GEMM)", "GEMM GFLOP/s"], trainRows);
+        _report.Table("Speed: full-grid inference, plain vs I-version",
+            $"{Network}; ms per full-grid inference (the I-version with its 2 steps), medians over 9 interleaved passes. On the CPU the default path runs backbone and heads " +
+            $"in the fused kernels; \"libtorch\" runs everything through libtorch (what CUDA runs). {Cpu} Target: inference overhead ≤ 2%.",
+            ["grid", "threads", "plain ms", "I- ms", "overhead", "overhead (CPU)", "I- ms, libtorch", "plain GFLOP/s (% GEMM)"], inferRows);
+
+        // End to end against PyTorch, run by run alternately.
+        var peer = PyTorchPeer.Find();
+        var fitRows = new List<IReadOnlyList<string>>();
+        try
         {
-            // Always the reference network of the speed targets (3×256 SIREN), whatever the preset.
-            var r = SpeedBenchmark.Run(size, new InrOptions { Threads = _s.Threads, Device = _s.Device }, _s.SpeedIterations);
-            rows.Add([$"{size}×{size}", r.Threads.ToString(), BenchReport.F(r.PlainTrainMs, 1), BenchReport.F(r.IterativeTrainMs, 1), BenchReport.Signed(r.TrainOverheadPercent, 1) + "%",
-                BenchReport.F(r.PlainInferMs, 1), BenchReport.F(r.IterativeInferMs, 1), BenchReport.Signed(r.InferOverheadPercent, 1) + "%",
-                BenchReport.F(r.LibTorchHeadsInferMs, 1), BenchReport.Signed(r.LibTorchHeadsInferOverheadPercent, 1) + "%",
-                $"{BenchReport.F(r.PlainTrainGflops, 0)} ({100 * r.PlainTrainGflops / gemm:F0}%)", $"{BenchReport.F(r.PlainInferGflops, 0)} ({100 * r.PlainInferGflops / gemm:F0}%)"]);
-            _report.Raw("speed", new { size, r.Threads, allocator = TorchRuntime.AllocatorPolicy, r.PlainTrainMs, r.IterativeTrainMs, r.PlainInferMs, r.IterativeInferMs, r.TrainOverheadPercent, r.InferOverheadPercent, r.LibTorchHeadsInferMs, r.LibTorchHeadsInferOverheadPercent,
-                r.PlainTrainGflops, r.IterativeTrainGflops, r.PlainInferGflops, r.IterativeInferGflops, gemmGflops = gemm });
-            Log($"speed {size}²: train {r.PlainTrainMs:F1} vs {r.IterativeTrainMs:F1} ms ({r.TrainOverheadPercent:+0.0;-0.0}%), infer {r.PlainInferMs:F1} vs {r.IterativeInferMs:F1} ms ({r.InferOverheadPercent:+0.0;-0.0}%; libtorch heads {r.LibTorchHeadsInferMs:F1} ms, {r.LibTorchHeadsInferOverheadPercent:+0.0;-0.0}%)");
+            foreach (int n in _s.SpeedFitIterations)
+            {
+                var ours = new List<(double Total, double Step)>();
+                var theirs = new List<PeerResult>();
+                for (int rep = 0; rep < _s.SpeedRepeats; rep++)
+                {
+                    _ct.ThrowIfCancellationRequested();
+                    ours.Add(SpeedBenchmark.FitSeconds(_s.SpeedFitSize, most, _s.Device, n));
+                    if (peer is not null) theirs.Add(peer.Train(most, n, _s.SpeedFitSize));
+                }
+                var ourTotal = Timing.Of(ours.Select(o => o.Total));
+                var ourStep = Timing.Of(ours.Select(o => o.Step));
+                Timing? peerTotal = theirs.Count > 0 ? Timing.Of(theirs.Select(t => t.TotalSeconds)) : null;
+                Timing? peerStep = theirs.Count > 0 ? Timing.Of(theirs.Select(t => t.MedianStepMs)) : null;
+                string Ratio(double a, Timing? b) => b is { } t ? BenchReport.F(a / t.Median, 2) : "–";
+                fitRows.Add([$"fit, {n} iterations: seconds", ourTotal.Format(2), peerTotal?.Format(2) ?? "–", Ratio(ourTotal.Median, peerTotal)]);
+                fitRows.Add([$"fit, {n} iterations: median step ms", ourStep.Format(1), peerStep?.Format(1) ?? "–", Ratio(ourStep.Median, peerStep)]);
+                _report.Raw("speedFit", new { size = _s.SpeedFitSize, threads = most, iterations = n, oursSeconds = ours.Select(o => o.Total), oursStepMs = ours.Select(o => o.Step),
+                    pytorchSeconds = theirs.Select(t => t.TotalSeconds), pytorchStepMs = theirs.Select(t => t.MedianStepMs), pytorch = peer?.Python });
+                Log($"speed fit {n} iterations at {_s.SpeedFitSize}²: ours {ourTotal.Median:F2} s" + (peerTotal is { } pt ? $", PyTorch {pt.Median:F2} s (ratio {ourTotal.Median / pt.Median:F2})" : ""));
+            }
         }
-        _report.Table("Speed: plain vs I-version, side by side in one process",
-            $"3×256 SIREN (2→256→256→256→256→3), RGB, full batch; medians over {_s.SpeedIterations} interleaved iterations and 9 inference passes. " +
-            $"fp32 GEMM through libtorch on this machine: {gemm:F0} GFLOP/s; allocator policy {TorchRuntime.AllocatorPolicy}; chunk {new InrOptions().ChunkSize} rows. GFLOP/s count the network's multiply-adds (×2, ×3 for training). I- inference runs the heads in the managed CPU kernel (the default); \"libtorch heads\" runs them through libtorch, as CUDA does. Paper: +6% training, +0.8% inference.",
-            ["grid", "threads", "plain ms/iter", "I- ms/iter", "train overhead", "plain infer ms", "I- infer ms", "infer overhead", "I- infer ms, libtorch heads", "overhead, libtorch heads", "plain train GFLOP/s (% GEMM)", "plain infer GFLOP/s (% GEMM)"], rows);
+        finally
+        {
+            peer?.Delete();
+        }
+        _report.Table("Speed: ours vs PyTorch, end to end",
+            $"Plain SIREN 3×256 on a {_s.SpeedFitSize}×{_s.SpeedFitSize} RGB image, {most} thread(s), the same model and optimiser in both. Ours: `InrTrainer.Fit` wall time " +
+            "(set-up, the first iterations and a progress report every iteration included). PyTorch: the peer script bench/peer/siren_bench.py (training loop wall time, " +
+            "jemalloc and the pthread OpenBLAS preloaded where installed). Median step: iterations 10–59 (fewer when fewer ran). Median (min–max) over " +
+            $"{_s.SpeedRepeats} alternating run(s). " + (PyTorchPeer.Missing is { } why ? $"PyTorch column empty: {why}." : "Target: ≤ 1.0 end to end, ≤ 0.8 per step."),
+            ["what", "ours", "PyTorch", "ours / PyTorch"], fitRows);
+
+        // Many images at once.
+        var batchRows = new List<IReadOnlyList<string>>();
+        foreach (int size in _s.SpeedBatchSizes)
+        {
+            _ct.ThrowIfCancellationRequested();
+            var b = SpeedBenchmark.Batched(size, most, _s.Device, _s.SpeedBatchImages, _s.SpeedBatchIterations, _s.SpeedRepeats);
+            double PerMinute(Measured m) => 60 * b.Images / m.Wall.Median;
+            var overOne = b.Batched.OverheadOf(b.Sequential);
+            var overAutograd = b.Batched.OverheadOf(b.SequentialAutograd);
+            batchRows.Add([$"{size}×{size}", b.Images.ToString(), b.Iterations.ToString(), BenchReport.F(PerMinute(b.SequentialAutograd), 1),
+                BenchReport.F(PerMinute(b.Sequential), 1), BenchReport.F(PerMinute(b.Batched), 1),
+                $"{BenchReport.F(1 + overOne.Wall / 100, 2)}× (CPU {BenchReport.F(1 + overOne.Cpu / 100, 2)}×)",
+                $"{BenchReport.F(1 + overAutograd.Wall / 100, 2)}× (CPU {BenchReport.F(1 + overAutograd.Cpu / 100, 2)}×)",
+                b.MaxDifference.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)]);
+            _report.Raw("speedBatch", new { b.Size, b.Threads, b.Images, b.Iterations, sequentialSeconds = b.Sequential, batchedSeconds = b.Batched,
+                sequentialAutogradSeconds = b.SequentialAutograd, b.MaxDifference });
+            Log($"speed batch {size}² × {b.Images}: one by one {b.Sequential.Wall.Median:F2} s, batched {b.Batched.Wall.Median:F2} s ({1 + overOne.Wall / 100:F2}×), " +
+                $"autograd one by one {b.SequentialAutograd.Wall.Median:F2} s");
+        }
+        _report.Table("Speed: many images at once (InrTrainer.FitMany vs one Fit per image)",
+            $"I-SIREN 3×256 (the defaults), {most} thread(s), distinct images of one size; images per minute from the median wall time of {_s.SpeedRepeats} interleaved run(s); " +
+            "the speed-ups also by process CPU time. \"autograd\": one Fit per image through the autograd path. Max |Δ|: largest difference between the pixels of the " +
+            "batched and the one-by-one models (0: the same bits). Target: batched ≥ 1.5× one by one.",
+            ["image", "images", "iterations", "img/min, one by one (autograd)", "img/min, one by one", "img/min, batched", "batched / one by one", "batched / autograd one by one", "max |Δ|"], batchRows);
 
         // The ML.NET surface on the largest grid: Transform through a cursor vs raw batched inference of the same model.
         int grid = _s.SpeedSizes.Max();
-        var surface = SurfaceBenchmark.Run(grid, new InrOptions { Threads = _s.Threads, Device = _s.Device }, runs: Math.Max(3, _s.SpeedIterations / 2));
+        var surface = SurfaceBenchmark.Run(grid, new InrOptions { Threads = most, Device = _s.Device }, runs: Math.Max(3, _s.SpeedIterations / 2));
         _report.Raw("surface", surface);
         Log($"surface {grid}²: raw {surface.Rows / surface.RawSeconds:N0} rows/s, Transform {surface.Rows / surface.SurfaceSeconds:N0} rows/s (CPU ratio {surface.CpuRatio:F3}), zip {surface.ZipBytes:N0} bytes");
         _report.Table("ML.NET surface: Transform + IDataView cursor vs raw Predict, same model and grid",

@@ -49,7 +49,34 @@ public sealed record BenchSettings(
     public static BenchSettings Full(IReadOnlyList<string> suites, string output) => new(suites, null, 2, 128, 300, 1, 3, 128, 48, [], [128, 256], 20, null, ComputeDevice.Auto, output);
 
     /// <summary>The quick preset: every suite in under 10 minutes on 2 CPU cores; checks the machinery, not the paper's claims.</summary>
-    public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output);
+    public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output)
+    {
+        SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
+    };
+
+    /// <summary>Thread counts of the speed suite: <see cref="Threads"/> when given, else 1 and 2 (1 on a single core).</summary>
+    public IReadOnlyList<int> SpeedThreads => Threads is int t ? [t] : Environment.ProcessorCount >= 2 ? [1, 2] : [1];
+
+    /// <summary>Image side of the speed suite's end-to-end comparison with PyTorch.</summary>
+    public int SpeedFitSize { get; init; } = 256;
+
+    /// <summary>Iteration counts of the end-to-end comparison.</summary>
+    public IReadOnlyList<int> SpeedFitIterations { get; init; } = [30, 300];
+
+    /// <summary>Image sides of the many-images-at-once comparison.</summary>
+    public IReadOnlyList<int> SpeedBatchSizes { get; init; } = [64, 128];
+
+    /// <summary>Images per many-images-at-once comparison.</summary>
+    public int SpeedBatchImages { get; init; } = 8;
+
+    /// <summary>Iterations per image in the many-images-at-once comparison.</summary>
+    public int SpeedBatchIterations { get; init; } = 60;
+
+    /// <summary>Alternating repetitions of the end-to-end and many-images comparisons.</summary>
+    public int SpeedRepeats { get; init; } = 2;
+
+    /// <summary>Side of the square matrices of the in-process GEMM reference.</summary>
+    public int SpeedGemmSide { get; init; } = 2048;
 
     /// <summary>The options of a fit: the task's preset for <paramref name="backbone"/>, at this benchmark's scale (network
     /// size, iterations, seed, threads, device) and with one progress report at the end (the curve is not needed here).</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using IINR.Signals;
 using IINR.Trainers;
-using IINR.Trainers.Benchmarks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.IINR;

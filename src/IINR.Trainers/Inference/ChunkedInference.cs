@@ -15,24 +15,31 @@ internal static class ChunkedInference
 
     /// <summary>Reconstructs every row of <paramref name="x"/> (N×D) with start states
     /// <paramref name="z"/> (N×C; null for a plain network) into <paramref name="output"/> (N×C, same device).
-    /// On the CPU the heads run in <see cref="CpuRefinementKernel"/> unless <paramref name="libTorchHeads"/>
-    /// asks for the libtorch path (the reference, and what CUDA always uses).</summary>
-    public static void Run(IterativeInr net, Tensor x, Tensor? z, int steps, Tensor output, int chunk = DefaultChunk, bool libTorchHeads = false)
+    /// On the CPU the whole network runs in the fused kernels (<see cref="Fused.FusedInference"/>) where they cover it,
+    /// else the backbone in libtorch and the heads in <see cref="CpuRefinementKernel"/>; <paramref name="reference"/> asks
+    /// for libtorch throughout (the reference, and what CUDA always uses).</summary>
+    public static void Run(IterativeInr net, Tensor x, Tensor? z, int steps, Tensor output, int chunk = DefaultChunk, bool reference = false)
     {
         long n = x.shape[0];
         using var _ = no_grad();
-        if (z is not null && !libTorchHeads && IsCpuFloat(x) && IsCpuFloat(z) && IsCpuFloat(output) && output.is_contiguous()
-            && CpuRefinementKernel.TryCreate(net) is { } kernel)
+        if (!reference && IsCpuFloat(x) && (z is null || IsCpuFloat(z)) && IsCpuFloat(output) && output.is_contiguous())
         {
-            RunWithKernel(net, kernel, x, z, steps, output, chunk);
-            return;
+            using var xc = x.contiguous();
+            using var zc = z?.contiguous();
+            if (Fused.FusedInference.TryRun(net, Floats(xc), zc is null ? default : Floats(zc), (int)n, steps, Floats(output), TorchRuntime.Threads))
+                return;
+            if (zc is not null && CpuRefinementKernel.TryCreate(net) is { } kernel)
+            {
+                RunWithKernel(net, kernel, xc, zc, steps, output, chunk);
+                return;
+            }
         }
         for (long s = 0; s < n; s += chunk)
         {
             using var scope = NewDisposeScope();
             long len = Math.Min(chunk, n - s);
-            var xc = x.narrow(0, s, len);
-            var y = Chunk(net, xc, z?.narrow(0, s, len), steps);
+            var xs = x.narrow(0, s, len);
+            var y = Chunk(net, xs, z?.narrow(0, s, len), steps);
             output.narrow(0, s, len).copy_(y);
         }
     }
@@ -47,8 +54,6 @@ internal static class ChunkedInference
     {
         long n = x.shape[0];
         int c = net.Channels, d = net.InputDims, threads = TorchRuntime.Threads;
-        using var xc = x.contiguous();
-        using var zc = z.contiguous();
         using var b = empty([Math.Min(n, KernelSpan), c], ScalarType.Float32);
         for (long s0 = 0; s0 < n; s0 += KernelSpan)
         {
@@ -57,9 +62,9 @@ internal static class ChunkedInference
             {
                 using var scope = NewDisposeScope();
                 int len = Math.Min(chunk, span - s);
-                b.narrow(0, s, len).copy_(net.Backbone(xc.narrow(0, s0 + s, len)));
+                b.narrow(0, s, len).copy_(net.Backbone(x.narrow(0, s0 + s, len)));
             }
-            kernel.Run(Floats(b)[..(span * c)], Floats(xc).Slice((int)(s0 * d), span * d), Floats(zc).Slice((int)(s0 * c), span * c),
+            kernel.Run(Floats(b)[..(span * c)], Floats(x).Slice((int)(s0 * d), span * d), Floats(z).Slice((int)(s0 * c), span * c),
                 span, steps, Floats(output).Slice((int)(s0 * c), span * c), threads);
         }
     }

@@ -76,6 +76,14 @@ internal sealed class CpuRefinementKernel
         fixed (float* pb = b, px = x, pz = z, po = output)
         {
             nint ab = (nint)pb, ax = (nint)px, az = (nint)pz, ao = (nint)po;
+            if (threads <= 1)
+            {
+                // On the caller's thread (a fused-inference worker): no task machinery.
+                var scratch = new Scratch(_scratch, c, d);
+                for (int r = 0; r < rows; r += Lanes)
+                    Lanes_(r, Math.Min(Lanes, rows - r), pb, px, pz, po, steps, timeBias, scratch);
+                return;
+            }
             int blocks = (rows + RowsPerBlock - 1) / RowsPerBlock;
             // One Scratch per worker thread, reused across its blocks.
             Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },

@@ -3,20 +3,21 @@ using System.Runtime.InteropServices;
 namespace IINR.Trainers;
 
 /// <summary>
-/// How libtorch's CPU memory is served on Linux. Training allocates and frees the same large
+/// An opt-in for how libtorch's CPU memory is served on Linux, chosen by the application with the
+/// environment variable IINR_ALLOCATOR. The autograd path allocates and frees the same large
 /// activation blocks every iteration; with glibc's defaults those blocks come from fresh pages that
-/// are returned on free (mmap above a threshold, heap trimming below it), so every iteration pays
-/// page faults for all of them — in a VM that cost more than the math (docs/PERFORMANCE.md).
-/// Applied once, before the first tensor, by <see cref="TorchRuntime"/>.
+/// are returned on free, so every iteration pays page faults for them. The fused CPU step allocates
+/// nothing per iteration, so by default the library leaves the process's allocator alone
+/// (docs/PERFORMANCE.md). Applied once, before the first tensor, by <see cref="TorchRuntime"/>.
 /// </summary>
 internal static partial class NativeAllocator
 {
     const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
-    const string DefaultPolicy = "glibc-keep";
+    const string DefaultPolicy = "default";
 
-    /// <summary>The policy in effect: "glibc-keep" (default: keep freed blocks for reuse), "thp"
-    /// (libtorch's transparent-huge-page allocation), or "default" (leave glibc alone). Overridden by
-    /// the environment variable IINR_ALLOCATOR.</summary>
+    /// <summary>The policy in effect: "default" (leave glibc alone), "glibc-keep" (mallopt: keep freed
+    /// blocks for reuse, process-wide) or "thp" (libtorch's transparent-huge-page allocation), from the
+    /// environment variable IINR_ALLOCATOR.</summary>
     public static string Policy { get; private set; } = DefaultPolicy;
 
     /// <summary>Applies the policy; called once, from <see cref="TorchRuntime"/>'s static constructor.</summary>

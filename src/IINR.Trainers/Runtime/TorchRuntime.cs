@@ -10,8 +10,8 @@ public static class TorchRuntime
 
     static readonly object Gate = new();
 
-    /// <summary>How libtorch's CPU memory is served on Linux (docs/PERFORMANCE.md): "glibc-keep" (default),
-    /// "thp" or "default", chosen by the environment variable IINR_ALLOCATOR before the first tensor.</summary>
+    /// <summary>How libtorch's CPU memory is served on Linux (docs/PERFORMANCE.md): "default" (glibc untouched), or the
+    /// opt-ins "glibc-keep" (mallopt, process-wide) and "thp", chosen by the environment variable IINR_ALLOCATOR before the first tensor.</summary>
     public static string AllocatorPolicy => NativeAllocator.Policy;
 
     /// <summary>Maps a device choice to a libtorch device; <see cref="ComputeDevice.Cuda"/> without a GPU is an error.</summary>

@@ -5,11 +5,11 @@ using static TorchSharp.torch;
 namespace IINR.Trainers;
 
 /// <summary>
-/// The state of one training run (Alg. 1): the data on the device, the optimiser, the random
-/// generator; <see cref="Step"/> performs one iteration. Used by <see cref="InrTrainer"/> and by the
-/// speed benchmark, which times iterations without the set-up.
+/// The state of one training run (Alg. 1) through autograd: the data on the device, the optimiser,
+/// the random generator; <see cref="Step"/> performs one iteration. The reference for the fused CPU
+/// step, and the path for CUDA and for whatever the fused kernels do not cover.
 /// </summary>
-internal sealed class TrainingSession : IDisposable
+internal sealed class TrainingSession : ITrainingSession
 {
     readonly IterativeInr _net;
     readonly InrOptions _o;
@@ -22,6 +22,7 @@ internal sealed class TrainingSession : IDisposable
     readonly int _n, _m, _c, _batch;
     readonly double _lr0;
     readonly double[] _groupRates; // learning rate of each optimiser group at the first iteration
+    ProgressProbe? _probe;
 
     public TrainingSession(IterativeInr net, TrainingSet data, InrOptions o, IMeasurementOperator? op, Device device)
     {
@@ -41,11 +42,11 @@ internal sealed class TrainingSession : IDisposable
         _blocks = op?.Blocks(chunk) ?? IdentityBlocks(_batch, chunk);
         _gen = new Generator((ulong)(uint)o.EffectiveSeed ^ 0x5DEECE66DUL, device);
         _lr0 = o.EffectiveLearningRate;
-        // One Adam group per folded scale: lr and ε × scale keep the folded layers' updates exact.
-        var groups = net.ParameterGroups().ToList();
+        // One Adam group per folded scale (AdamOptimizer.FoldedGroup keeps the folded layers' updates exact).
         double headLr = o.HeadLearningRate ?? _lr0;
-        _groupRates = groups.Select(g => (g.Head ? headLr : _lr0) * g.Scale).ToArray();
-        _optimizer = new AdamOptimizer(groups.Select((g, k) => ((IEnumerable<TorchSharp.Modules.Parameter>)g.Parameters, _groupRates[k], 1e-8 * g.Scale)));
+        var groups = net.ParameterGroups().Select(g => AdamOptimizer.FoldedGroup(g.Parameters, g.Head ? headLr : _lr0, g.Scale)).ToList();
+        _groupRates = groups.Select(g => g.LearningRate).ToArray();
+        _optimizer = new AdamOptimizer(groups);
         net.train();
     }
 
@@ -56,11 +57,16 @@ internal sealed class TrainingSession : IDisposable
     /// <summary>One iteration of Alg. 1.</summary>
     public void Step(int it)
     {
-        using var scope = NewDisposeScope();
-        double lr = LearningRate(it);
-        double decay = lr / _lr0;
+        double decay = LearningRate(it) / _lr0;
         for (int k = 0; k < _groupRates.Length; k++) _optimizer.SetLearningRate(k, _groupRates[k] * decay);
+        ComputeGradients();
+        _optimizer.Step();
+    }
 
+    /// <summary>The forward and backward passes of one iteration: the gradients accumulate in the parameters.</summary>
+    internal void ComputeGradients()
+    {
+        using var scope = NewDisposeScope();
         Tensor xb = _x, yb = _y, zb = _zFixed, pb = _proxy;
         if (_batch < _n)
         {
@@ -100,36 +106,21 @@ internal sealed class TrainingSession : IDisposable
             loss.backward();
             _loss.add_(loss.detach(), Scalars.One);
         }
-        _optimizer.Step();
     }
 
-    /// <summary>The loss of the last iteration (forces a device sync).</summary>
-    public double LastLoss() => _loss.item<float>();
+    /// <summary>The loss of the last iteration (forces a device sync); this session trains signal 0 only.</summary>
+    public double LastLoss(int signal = 0) => _loss.item<float>();
 
-    /// <summary>PSNR (data range 1) of the reconstruction (Alg. 2), seen through the measurement operator, against the observations.</summary>
-    public double Psnr()
+    /// <inheritdoc/>
+    public double Psnr(int signal = 0)
     {
-        _net.eval();
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            var recon = torch.empty(_zFixed.shape, device: _device);
-            ChunkedInference.Run(_net, _x, _zFixed, _o.Steps, recon);
-            Tensor seen = recon;
-            if (_op is not null)
-            {
-                var parts = _op.Blocks(ChunkedInference.DefaultChunk)
-                    .Select(bl => _op.Apply(recon.narrow(0, bl.InputStart, bl.InputCount), bl)).ToList();
-                seen = torch.cat(parts, 0);
-            }
-            return ImageMetrics.Psnr(seen.sub(_y).pow(Scalars.Two).mean().item<float>());
-        }
-        finally
-        {
-            _net.train();
-        }
+        if (!_net.IsIterative && _batch == _n) return ImageMetrics.Psnr(LastLoss());
+        _probe ??= new ProgressProbe(_x, _y, _zFixed, _op, _o.Steps, _o.ProgressInterval);
+        return _probe.Psnr(_net);
     }
+
+    /// <inheritdoc/>
+    public void Finish() { }
 
     static List<MeasurementBlock> IdentityBlocks(int rows, int chunk)
     {
@@ -144,6 +135,7 @@ internal sealed class TrainingSession : IDisposable
 
     public void Dispose()
     {
+        _probe?.Dispose();
         _optimizer.Dispose();
         _gen.Dispose();
         _x.Dispose(); _y.Dispose(); _zFixed.Dispose(); _loss.Dispose();

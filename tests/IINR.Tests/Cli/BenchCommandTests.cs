@@ -71,25 +71,67 @@ public sealed class BenchCommandTests
     }
 
     [TestMethod]
-    public void SpeedSuiteReportsBothModelsAndTheGemmReference()
+    public void SpeedSuiteReportsStepsEndToEndBatchesAndTheGemmReference()
     {
         using var h = new CliHarness();
-        h.Run("bench", "--suite", "speed", "--quick", "--speed-sizes", "16,32", "--threads", "1", "--device", "cpu", "--out", h.PathOf("speed"), "--quiet").Succeeded();
+        // The PyTorch peer has a test of its own (below).
+        Environment.SetEnvironmentVariable("IINR_PYTHON", "none");
+        try
+        {
+            h.Run("bench", "--suite", "speed", "--quick", "--speed-sizes", "16,32", "--threads", "1", "--device", "cpu", "--out", h.PathOf("speed"), "--quiet").Succeeded();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("IINR_PYTHON", null);
+        }
         using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("speed/results.json")));
         var rows = json.RootElement.GetProperty("speed").EnumerateArray().ToList();
-        Assert.HasCount(2, rows);
+        Assert.HasCount(2, rows, "one row per size on the one thread count asked for");
         foreach (var r in rows)
         {
-            Assert.IsTrue(r.GetProperty("plainTrainMs").GetDouble() > 0 && r.GetProperty("iterativeTrainMs").GetDouble() > 0);
+            foreach (var timing in new[] { "plainMs", "iterativeMs", "plainAutogradMs", "iterativeAutogradMs", "plainInferMs", "iterativeInferMs", "iterativeInferLibTorchMs" })
+            {
+                var t = r.GetProperty(timing).GetProperty("wall");
+                Assert.IsTrue(t.GetProperty("min").GetDouble() > 0 && t.GetProperty("min").GetDouble() <= t.GetProperty("median").GetDouble()
+                    && t.GetProperty("median").GetDouble() <= t.GetProperty("max").GetDouble(), $"{timing}: {t}");
+            }
             Assert.IsTrue(r.GetProperty("gemmGflops").GetDouble() > 0);
         }
+        // End to end: our fit; the PyTorch column left out.
+        var fit = json.RootElement.GetProperty("speedFit").EnumerateArray().Single();
+        Assert.AreEqual(12, fit.GetProperty("iterations").GetInt32());
+        Assert.IsTrue(fit.GetProperty("oursSeconds").EnumerateArray().Single().GetDouble() > 0);
+        Assert.AreEqual(0, fit.GetProperty("pytorchSeconds").GetArrayLength());
+        // Many images at once: the batched models are the one-by-one models, bit for bit.
+        var batch = json.RootElement.GetProperty("speedBatch").EnumerateArray().Single();
+        Assert.AreEqual(3, batch.GetProperty("images").GetInt32());
+        Assert.AreEqual(0.0, batch.GetProperty("maxDifference").GetDouble());
         // The ML.NET surface row: the same model through Transform and raw Predict, same numbers, a real zip.
         var surface = json.RootElement.GetProperty("surface").EnumerateArray().Single();
         Assert.AreEqual(32 * 32, surface.GetProperty("rows").GetInt32());
         Assert.IsTrue(surface.GetProperty("rawSeconds").GetDouble() > 0 && surface.GetProperty("surfaceSeconds").GetDouble() > 0);
         Assert.IsLessThan(1e-4, surface.GetProperty("maxDifference").GetDouble());
         Assert.IsGreaterThan(100_000L, surface.GetProperty("zipBytes").GetInt64(), "a 3×256 model's weights");
-        StringAssert.Contains(File.ReadAllText(h.PathOf("speed/results.md")), "ML.NET surface");
+        string md = File.ReadAllText(h.PathOf("speed/results.md"));
+        foreach (var heading in new[] { "training step, plain vs I-version", "full-grid inference", "ours vs PyTorch", "many images at once", "ML.NET surface" })
+            StringAssert.Contains(md, heading);
+        StringAssert.Contains(md, "PyTorch column empty: left out (IINR_PYTHON=none)");
+    }
+
+    [TestMethod]
+    public void PyTorchPeerTrainsTheSameModelWhereInstalled()
+    {
+        var peer = PyTorchPeer.Find();
+        if (peer is null) Assert.Inconclusive($"PyTorch peer not available: {PyTorchPeer.Missing}");
+        try
+        {
+            var r = peer.Train(threads: 1, iterations: 12, size: 16);
+            Assert.IsTrue(r.TotalSeconds > 0 && r.MedianStepMs > 0 && r.MedianStepMs < 1000 * r.TotalSeconds, r.ToString());
+        }
+        finally
+        {
+            peer.Delete();
+        }
     }
 
     [TestMethod]

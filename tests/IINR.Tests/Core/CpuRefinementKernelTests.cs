@@ -20,12 +20,12 @@ public sealed class CpuRefinementKernelTests
         return (x, z);
     }
 
-    static float[] Infer(IterativeInr net, float[] x, float[] z, int steps, bool libTorchHeads, int chunk = 256)
+    static float[] Infer(IterativeInr net, float[] x, float[] z, int steps, bool reference, int chunk = 256)
     {
         using var xt = torch.tensor(x, [Rows, net.InputDims]);
         using var zt = torch.tensor(z, [Rows, net.Channels]);
         using var y = torch.empty([Rows, net.Channels]);
-        ChunkedInference.Run(net, xt, zt, steps, y, chunk, libTorchHeads);
+        ChunkedInference.Run(net, xt, zt, steps, y, chunk, reference);
         return y.data<float>().ToArray();
     }
 
@@ -54,8 +54,8 @@ public sealed class CpuRefinementKernelTests
         using var net = new IterativeInr(options with { HiddenLayers = 2, HiddenSize = 32 }, dims, channels, gen);
         net.eval();
         var (x, z) = Inputs(dims, channels);
-        var kernel = Infer(net, x, z, steps, libTorchHeads: false);
-        var reference = Infer(net, x, z, steps, libTorchHeads: true);
+        var kernel = Infer(net, x, z, steps, reference: false);
+        var reference = Infer(net, x, z, steps, reference: true);
         double maxDiff = 0, mean = reference.Average(), spread = Math.Sqrt(reference.Select(v => (v - mean) * (v - mean)).Average());
         for (int i = 0; i < reference.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(kernel[i] - reference[i]));
         Assert.IsTrue(spread > 1e-4, $"{name}: the reference output is nearly constant (std {spread}); the comparison would prove nothing.");
