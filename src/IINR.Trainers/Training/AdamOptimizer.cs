@@ -41,6 +41,18 @@ internal sealed class AdamOptimizer : IDisposable
         }
     }
 
+    /// <summary>PyTorch's default ε.</summary>
+    public const double DefaultEps = 1e-8;
+
+    /// <summary>
+    /// The group for parameters stored folded, p' = scale·p (see <see cref="DenseLayer"/>): Adam at
+    /// learning rate lr·scale and ε/scale on p' makes exactly the updates, times the scale, that Adam at
+    /// lr and ε makes on p (the gradient of p' is the gradient of p over the scale).
+    /// </summary>
+    public static (IEnumerable<TorchSharp.Modules.Parameter> Parameters, double LearningRate, double Eps) FoldedGroup(
+        IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate, double scale, double eps = DefaultEps) =>
+        (parameters, learningRate * scale, eps / scale);
+
     /// <summary>Sets group <paramref name="index"/>'s learning rate.</summary>
     public void SetLearningRate(int index, double lr) => _groups[index].LearningRate = lr;
 

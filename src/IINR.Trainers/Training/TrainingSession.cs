@@ -40,11 +40,11 @@ internal sealed class TrainingSession : IDisposable
         _blocks = op?.Blocks(chunk) ?? IdentityBlocks(_batch, chunk);
         _gen = new Generator((ulong)(uint)o.Seed ^ 0x5DEECE66DUL, device);
         _lr0 = o.EffectiveLearningRate;
-        // One Adam group per folded scale: lr and ε × scale keep the folded layers' updates exact.
-        var groups = net.ParameterGroups().ToList();
+        // One Adam group per folded scale (AdamOptimizer.FoldedGroup keeps the folded layers' updates exact).
         double headLr = o.HeadLearningRate ?? _lr0;
-        _groupRates = groups.Select(g => (g.Head ? headLr : _lr0) * g.Scale).ToArray();
-        _optimizer = new AdamOptimizer(groups.Select((g, k) => ((IEnumerable<TorchSharp.Modules.Parameter>)g.Parameters, _groupRates[k], 1e-8 * g.Scale)));
+        var groups = net.ParameterGroups().Select(g => AdamOptimizer.FoldedGroup(g.Parameters, g.Head ? headLr : _lr0, g.Scale)).ToList();
+        _groupRates = groups.Select(g => g.LearningRate).ToArray();
+        _optimizer = new AdamOptimizer(groups);
         net.train();
     }
 
