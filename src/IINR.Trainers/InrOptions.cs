@@ -28,11 +28,19 @@ public sealed record InrOptions
     /// <summary>Scale of WIRE's Gaussian envelope s0 (default 10) or of Gauss's activation s (default 10); null = default.</summary>
     public double? Scale { get; init; }
 
-    /// <summary>Standard deviation σ of the Fourier-feature frequencies B ~ N(0, σ²). Default 10.</summary>
+    /// <summary>Frequencies of the Fourier-feature encoding: random Gaussian or positional. Default <see cref="FourierEncoding.Gaussian"/>.</summary>
+    public FourierEncoding FourierEncoding { get; init; } = FourierEncoding.Gaussian;
+
+    /// <summary>Standard deviation σ of the Gaussian Fourier-feature frequencies, in cycles per unit of the
+    /// coordinates, which span [-1, 1] (Tancik et al. state σ for [0, 1]: their σ is twice this one). Default 10.</summary>
     public double FourierScale { get; init; } = 10;
 
-    /// <summary>Number of Fourier frequencies m (the encoding has 2m features). Default 256.</summary>
+    /// <summary>Number of Gaussian Fourier frequencies m (the encoding has 2m features). Default 256.</summary>
     public int FourierFeatureCount { get; init; } = 256;
+
+    /// <summary>Octaves L of the positional encoding (2·D·L features); <see cref="FourierFeaturesBackbone.NyquistOctaves"/>
+    /// gives the count that reaches a signal's Nyquist frequency. Default 8 (256 samples along an axis).</summary>
+    public int FourierOctaves { get; init; } = 8;
 
     // ---- iterative heads ----
 
@@ -154,6 +162,7 @@ public sealed record InrOptions
     public void Validate()
     {
         CheckEnum(Backbone, nameof(Backbone));
+        CheckEnum(FourierEncoding, nameof(FourierEncoding));
         CheckEnum(Fusion, nameof(Fusion));
         CheckEnum(Gate, nameof(Gate));
         CheckEnum(TimeEmbedding, nameof(TimeEmbedding));
@@ -164,6 +173,7 @@ public sealed record InrOptions
         CheckRange(HiddenLayers, 0, 64, nameof(HiddenLayers));
         CheckRange(HiddenSize, Backbone == BackboneKind.Wire ? 2 : 1, 65536, nameof(HiddenSize));
         CheckRange(FourierFeatureCount, 1, 65536, nameof(FourierFeatureCount));
+        CheckRange(FourierOctaves, 1, FourierFeaturesBackbone.MaxOctaves, nameof(FourierOctaves));
         CheckRange(FeedbackHiddenSize, 1, 65536, nameof(FeedbackHiddenSize));
         CheckRange(FeedbackLayers, 1, 64, nameof(FeedbackLayers));
         CheckRange(FuseHiddenSize, 1, 65536, nameof(FuseHiddenSize));

@@ -45,11 +45,20 @@ public sealed class IINROptions
     /// <summary>Scale of WIRE's Gaussian envelope s0 or of Gauss's activation s (both 10 by default); null = default. Default null.</summary>
     public double? Scale { get; set; }
 
-    /// <summary>Standard deviation σ of the Fourier-feature frequencies (backbone <see cref="BackboneKind.FourierFeatures"/>). Default 10.</summary>
+    /// <summary>Frequencies of the Fourier-feature encoding (backbone <see cref="BackboneKind.FourierFeatures"/>): random
+    /// Gaussian or NeRF's positional encoding. Default <see cref="FourierEncoding.Gaussian"/>.</summary>
+    public FourierEncoding FourierEncoding { get; set; } = FourierEncoding.Gaussian;
+
+    /// <summary>Standard deviation σ of the Gaussian Fourier-feature frequencies, in cycles per unit of the coordinates,
+    /// which span [-1, 1]. Default 10.</summary>
     public double FourierScale { get; set; } = 10;
 
-    /// <summary>Number of Fourier frequencies m (the encoding has 2m features). Default 256.</summary>
+    /// <summary>Number of Gaussian Fourier frequencies m (the encoding has 2m features). Default 256.</summary>
     public int FourierFeatureCount { get; set; } = 256;
+
+    /// <summary>Octaves L of the positional encoding (2·D·L features); L = ⌊log₂ N⌋ reaches the Nyquist frequency of N
+    /// samples along an axis. Default 8.</summary>
+    public int FourierOctaves { get; set; } = 8;
 
     // ---- iterative heads ----
 
@@ -175,8 +184,10 @@ public sealed class IINROptions
         HiddenSize = HiddenSize,
         Omega0 = Omega0,
         Scale = Scale,
+        FourierEncoding = FourierEncoding,
         FourierScale = FourierScale,
         FourierFeatureCount = FourierFeatureCount,
+        FourierOctaves = FourierOctaves,
         Iterative = Iterative,
         UseFeedbackNet = UseFeedbackNet,
         UseFuseNet = UseFuseNet,
