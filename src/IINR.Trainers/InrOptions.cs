@@ -25,14 +25,24 @@ public sealed record InrOptions
     /// <summary>Frequency ω0 of SIREN, FINER (30 by default) and WIRE (20); null = the backbone's default.</summary>
     public double? Omega0 { get; init; }
 
-    /// <summary>Scale of WIRE's Gaussian envelope s0 (default 10) or of Gauss's activation s (default 10); null = default.</summary>
+    /// <summary>Scale of WIRE's Gaussian envelope s0 (default 10) or of Gauss's activation s (default 10); null = default.
+    /// WIRE settings whose complex Gabor layers could amplify beyond float32's range, HiddenLayers·ω0²/(4·s0²) &gt; 88,
+    /// are refused by <see cref="Validate"/>.</summary>
     public double? Scale { get; init; }
 
-    /// <summary>Standard deviation σ of the Fourier-feature frequencies B ~ N(0, σ²). Default 10.</summary>
+    /// <summary>Frequencies of the Fourier-feature encoding: random Gaussian or positional. Default <see cref="FourierEncoding.Gaussian"/>.</summary>
+    public FourierEncoding FourierEncoding { get; init; } = FourierEncoding.Gaussian;
+
+    /// <summary>Standard deviation σ of the Gaussian Fourier-feature frequencies, in cycles per unit of the
+    /// coordinates, which span [-1, 1] (Tancik et al. state σ for [0, 1]: their σ is twice this one). Default 10.</summary>
     public double FourierScale { get; init; } = 10;
 
-    /// <summary>Number of Fourier frequencies m (the encoding has 2m features). Default 256.</summary>
+    /// <summary>Number of Gaussian Fourier frequencies m (the encoding has 2m features). Default 256.</summary>
     public int FourierFeatureCount { get; init; } = 256;
+
+    /// <summary>Octaves L of the positional encoding (2·D·L features); <see cref="FourierFeaturesBackbone.NyquistOctaves"/>
+    /// gives the count that reaches a signal's Nyquist frequency. Default 8 (256 samples along an axis).</summary>
+    public int FourierOctaves { get; init; } = 8;
 
     // ---- iterative heads ----
 
@@ -162,6 +172,7 @@ public sealed record InrOptions
     public void Validate()
     {
         CheckEnum(Backbone, nameof(Backbone));
+        CheckEnum(FourierEncoding, nameof(FourierEncoding));
         CheckEnum(Fusion, nameof(Fusion));
         CheckEnum(Gate, nameof(Gate));
         CheckEnum(TimeEmbedding, nameof(TimeEmbedding));
@@ -172,6 +183,7 @@ public sealed record InrOptions
         CheckRange(HiddenLayers, 0, 64, nameof(HiddenLayers));
         CheckRange(HiddenSize, Backbone == BackboneKind.Wire ? 2 : 1, 65536, nameof(HiddenSize));
         CheckRange(FourierFeatureCount, 1, 65536, nameof(FourierFeatureCount));
+        CheckRange(FourierOctaves, 1, FourierFeaturesBackbone.MaxOctaves, nameof(FourierOctaves));
         CheckRange(FeedbackHiddenSize, 1, 65536, nameof(FeedbackHiddenSize));
         CheckRange(FeedbackLayers, 1, 64, nameof(FeedbackLayers));
         CheckRange(FuseHiddenSize, 1, 65536, nameof(FuseHiddenSize));
@@ -188,10 +200,30 @@ public sealed record InrOptions
         CheckPositive(FourierScale, nameof(FourierScale));
         CheckPositive(LearningRate, nameof(LearningRate));
         CheckPositive(HeadLearningRate, nameof(HeadLearningRate));
+        CheckWireGain();
         if (!double.IsFinite(StateNoise) || StateNoise < 0)
             throw new ArgumentOutOfRangeException(nameof(StateNoise), StateNoise, "StateNoise must be a finite value ≥ 0.");
         if (!double.IsFinite(FinalLearningRateFactor) || FinalLearningRateFactor <= 0 || FinalLearningRateFactor > 1)
             throw new ArgumentOutOfRangeException(nameof(FinalLearningRateFactor), FinalLearningRateFactor, "FinalLearningRateFactor must be in (0, 1].");
+    }
+
+    /// <summary>ln of float32's largest value (3.4·10³⁸) rounded down: the largest gain exponent WIRE may reach.</summary>
+    const double MaxFloatExponent = 88;
+
+    // A complex Gabor unit, |exp(iω0·z − |s0·z|²)| = exp(−ω0·Im z − s0²·|z|²), peaks at exp(ω0²/(4·s0²)) (at
+    // Im z = −ω0/(2·s0²)); the backward pass multiplies the gains of all HiddenLayers complex layers (the first
+    // layer is real, its gain at most 1). Settings whose total gain float32 cannot hold are refused.
+    void CheckWireGain()
+    {
+        if (Backbone != BackboneKind.Wire || HiddenLayers == 0) return;
+        double w = EffectiveOmega0, s0 = EffectiveScale;
+        double exponent = HiddenLayers * w * w / (4 * s0 * s0);
+        if (exponent > MaxFloatExponent)
+        {
+            double minScale = w * Math.Sqrt(HiddenLayers / (4 * MaxFloatExponent));
+            throw new ArgumentOutOfRangeException(nameof(Scale), s0, FormattableString.Invariant(
+                $"WIRE with Omega0 = {w:G4} and Scale (s0) = {s0:G4} cannot be represented in float32: each of its {HiddenLayers} complex Gabor layers can amplify by exp(ω0²/(4·s0²)) = e^{w * w / (4 * s0 * s0):F1}, together e^{exponent:F0}, beyond float32's largest value (about e^88). Use Scale ≥ {minScale:G3} for this Omega0 (WIRE's own settings keep ω0/s0 ≤ 2)."));
+        }
     }
 
     static void CheckEnum<T>(T value, string name) where T : struct, Enum

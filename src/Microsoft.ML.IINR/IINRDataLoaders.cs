@@ -9,7 +9,8 @@ namespace Microsoft.ML;
 
 /// <summary>
 /// Loads signals as data views of one row per sample, ready for <c>mlContext.Transforms.IINR</c>:
-/// <c>mlContext.Data.LoadFromImage(...)</c> and <c>mlContext.Data.LoadFromOccupancy(...)</c>.
+/// <c>mlContext.Data.LoadFromImage(...)</c>, <c>mlContext.Data.LoadFromOccupancy(...)</c> and
+/// <c>mlContext.Data.LoadFromOccupancySamples(...)</c>.
 /// </summary>
 /// <remarks>
 /// The views are in memory, immutable and may be read by several cursors at once; rows come in
@@ -113,6 +114,28 @@ public static class IINRDataLoaders
         return new ArrayDataView(
             new ArrayDataView.Column(coordinatesColumnName, 3, VoxelGrid.Coordinates(volume.SizeX, volume.SizeY, volume.SizeZ)),
             new ArrayDataView.Column(signalColumnName, 1, volume.ToFloatArray()));
+    }
+
+    /// <summary>
+    /// Loads occupancy samples in continuous space (<see cref="OccupancySampler"/>: points uniform in the box and near
+    /// the surface, labelled by winding number) as one row per point, in the samples' order:
+    /// <paramref name="coordinatesColumnName"/>, <c>Vector&lt;Single, 3&gt;</c>, the point in [−1, 1]³;
+    /// <paramref name="signalColumnName"/>, <c>Vector&lt;Single, 1&gt;</c>, 1 inside and 0 outside. Training on such
+    /// points (in random batches) learns the shape rather than one grid's samples.
+    /// </summary>
+    /// <param name="catalog">The data catalog of an <see cref="MLContext"/>.</param>
+    /// <param name="samples">The labelled points.</param>
+    /// <param name="coordinatesColumnName">Name of the coordinates column.</param>
+    /// <param name="signalColumnName">Name of the signal column.</param>
+    public static IDataView LoadFromOccupancySamples(this DataOperationsCatalog catalog, OccupancySamples samples,
+        string coordinatesColumnName = "Coordinates", string signalColumnName = "Signal")
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(samples);
+        CheckNames(coordinatesColumnName, signalColumnName);
+        return new ArrayDataView(
+            new ArrayDataView.Column(coordinatesColumnName, 3, (float[])samples.Coordinates.Clone()),
+            new ArrayDataView.Column(signalColumnName, 1, (float[])samples.Occupancy.Clone()));
     }
 
     private static void CheckNames(string coordinatesColumnName, string signalColumnName)

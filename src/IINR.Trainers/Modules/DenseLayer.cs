@@ -7,8 +7,8 @@ namespace IINR.Trainers;
 /// An affine layer y = scale·(x·Wᵀ + b) with explicit, seeded initialisation. The scale (SIREN's
 /// ω0) is folded into the stored parameters, W' = scale·W and b' = scale·b, so neither the forward
 /// nor the backward pass spends a pass over the activations on it. Adam then trains W' with its
-/// learning rate and ε multiplied by the scale (<see cref="LearningRateScale"/>), which makes every
-/// update exactly scale × the update of W: the same optimisation as the unfolded layer.
+/// learning rate multiplied by the scale and ε divided by it (<see cref="AdamOptimizer.FoldedGroup"/>),
+/// which makes every update exactly scale × the update of W: the same optimisation as the unfolded layer.
 /// </summary>
 internal sealed class DenseLayer : nn.Module<Tensor, Tensor>
 {
@@ -30,7 +30,7 @@ internal sealed class DenseLayer : nn.Module<Tensor, Tensor>
     /// <summary>PyTorch's default nn.Linear bound, 1/√in, for both weight and bias.</summary>
     public static double DefaultBound(int inFeatures) => 1.0 / Math.Sqrt(inFeatures);
 
-    /// <summary>The folded scale: Adam's learning rate and ε for this layer are multiplied by it.</summary>
+    /// <summary>The folded scale: Adam's learning rate for this layer is multiplied by it and ε divided by it.</summary>
     public float LearningRateScale { get; }
 
     public int InFeatures { get; }

@@ -50,6 +50,19 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void WireSettingsBeyondFloat32AreRefused()
+    {
+        // ω0 = 20, s0 = 1: each complex Gabor layer can amplify by e^100, float32 ends near e^88.
+        var wire = TestData.Small(1) with { Backbone = BackboneKind.Wire, Omega0 = 20, Scale = 1, HiddenLayers = 3 };
+        Fails<ArgumentOutOfRangeException>(() => InrTrainer.Fit(TestData.ImageSet(4), wire), "Scale", "cannot be represented in float32");
+        Fails<ArgumentOutOfRangeException>(() => (wire with { Scale = 1.5 }).Validate(), "Scale", "Scale ≥ 1.85");
+        (wire with { Scale = 3 }).Validate(); // e^33 in all: representable
+        (wire with { HiddenLayers = 0 }).Validate(); // no complex layer
+        (wire with { Backbone = BackboneKind.Gauss }).Validate(); // s is Gauss's scale there
+        new InrOptions { Backbone = BackboneKind.Wire }.Validate();
+    }
+
+    [TestMethod]
     public void PredictRejectsBadCoordinatesAndSteps()
     {
         using var m = InrTrainer.Fit(TestData.ImageSet(4), TestData.Small(1));

@@ -249,4 +249,16 @@ public sealed class ImageTests
         using MLImage bgra = MLImage.CreateFromPixels(1, 1, MLPixelFormat.Bgra32, [30, 20, 10, 255]);
         CollectionAssert.AreEqual(new[] { 10 / 255f, 20 / 255f, 30 / 255f }, bgra.ToSignalImage().Data);
     }
+
+    [TestMethod]
+    public void LoadFromOccupancySamplesGivesThePointsAndTheirLabels()
+    {
+        var samples = new OccupancySampler(Shapes.Torus()).Training(50, seed: 1);
+        var data = Ml.Data.LoadFromOccupancySamples(samples, "Xyz", "Inside");
+        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 3), data.Schema["Xyz"].Type);
+        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 1), data.Schema["Inside"].Type);
+        CollectionAssert.AreEqual(samples.Coordinates, ReadVectors(data, "Xyz").SelectMany(v => v).ToArray());
+        CollectionAssert.AreEqual(samples.Occupancy, ReadFlat(data, "Inside"));
+        Assert.ThrowsExactly<ArgumentException>(() => Ml.Data.LoadFromOccupancySamples(samples, "A", "A"));
+    }
 }
