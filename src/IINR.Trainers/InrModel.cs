@@ -12,11 +12,14 @@ public sealed class InrModel : IDisposable
 {
     readonly object _gate = new();
     readonly IterativeInr _network;
+    readonly bool _ownsNetwork;
     bool _disposed;
 
-    internal InrModel(IterativeInr network, Device device)
+    // ownsNetwork = false: a view of a network still being trained (for a training monitor); disposing it frees nothing.
+    internal InrModel(IterativeInr network, Device device, bool ownsNetwork = true)
     {
         _network = network;
+        _ownsNetwork = ownsNetwork;
         Device = device;
         network.eval();
     }
@@ -106,7 +109,7 @@ public sealed class InrModel : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            _network.Dispose();
+            if (_ownsNetwork) _network.Dispose();
         }
     }
 }

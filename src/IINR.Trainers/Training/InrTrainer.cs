@@ -21,8 +21,10 @@ public static class InrTrainer
     /// and the signal its observations.</param>
     /// <param name="progress">Receives a report every <see cref="InrOptions.ProgressInterval"/> iterations and at the end.</param>
     /// <param name="cancellationToken">Stops training between iterations.</param>
+    /// <param name="monitor">Optional: sees the model every <see cref="ITrainingMonitor.Interval"/> iterations and
+    /// may change its weights once training ends (e.g. <see cref="HeldOutStopping"/> restores the best ones).</param>
     public static InrModel Fit(TrainingSet data, InrOptions options, IMeasurementOperator? measurement = null,
-        IProgress<InrProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<InrProgress>? progress = null, CancellationToken cancellationToken = default, ITrainingMonitor? monitor = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -48,7 +50,7 @@ public static class InrTrainer
         var network = CreateNetwork(options, data.Dims, c, device);
         try
         {
-            Train(network, data, options, measurement, device, progress, cancellationToken);
+            Train(network, data, options, measurement, device, progress, cancellationToken, monitor);
             return new InrModel(network, device);
         }
         catch
@@ -77,9 +79,12 @@ public static class InrTrainer
     }
 
     static void Train(IterativeInr net, TrainingSet data, InrOptions o, IMeasurementOperator? op, Device device,
-        IProgress<InrProgress>? progress, CancellationToken ct)
+        IProgress<InrProgress>? progress, CancellationToken ct, ITrainingMonitor? monitor)
     {
+        if (monitor is not null && monitor.Interval < 1)
+            throw new ArgumentOutOfRangeException(nameof(monitor), monitor.Interval, $"The training monitor's interval must be ≥ 1; got {monitor.Interval}.");
         using var session = new TrainingSession(net, data, o, op, device);
+        using var view = monitor is null ? null : new InrModel(net, device, ownsNetwork: false);
         var clock = Stopwatch.StartNew();
         for (int it = 0; it < o.Iterations; it++)
         {
@@ -87,7 +92,14 @@ public static class InrTrainer
             session.Step(it);
             if (progress is not null && ((it + 1) % o.ProgressInterval == 0 || it + 1 == o.Iterations))
                 progress.Report(new InrProgress(it + 1, o.Iterations, session.LastLoss(), session.Psnr(), session.LearningRate(it), clock.Elapsed));
+            if (view is not null && ((it + 1) % monitor!.Interval == 0 || it + 1 == o.Iterations))
+            {
+                net.eval();
+                monitor.Observe(it + 1, view);
+                net.train();
+            }
         }
         net.eval();
+        if (view is not null) monitor!.Complete(view);
     }
 }
