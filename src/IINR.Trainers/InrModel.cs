@@ -12,13 +12,24 @@ public sealed class InrModel : IDisposable
 {
     readonly object _gate = new();
     readonly IterativeInr _network;
+    readonly bool _ownsNetwork;
     bool _disposed;
 
-    internal InrModel(IterativeInr network, Device device)
+    // ownsNetwork = false: a view of a network still being trained (for a training monitor); disposing it frees nothing.
+    internal InrModel(IterativeInr network, Device device, bool ownsNetwork = true)
     {
         _network = network;
+        _ownsNetwork = ownsNetwork;
         TorchDevice = device;
         network.eval();
+    }
+
+    // For a training monitor: the view predicts in eval mode, then training resumes in train mode.
+    internal void InEvalMode(Action<InrModel> action)
+    {
+        _network.eval();
+        try { action(this); }
+        finally { _network.train(); }
     }
 
     /// <summary>The hyperparameters the model was trained with.</summary>
@@ -111,7 +122,7 @@ public sealed class InrModel : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            _network.Dispose();
+            if (_ownsNetwork) _network.Dispose();
         }
     }
 }

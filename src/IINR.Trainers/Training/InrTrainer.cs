@@ -28,9 +28,11 @@ public static class InrTrainer
     /// and the signal its observations.</param>
     /// <param name="progress">Receives a report every <see cref="InrOptions.ProgressInterval"/> iterations and at the end.</param>
     /// <param name="cancellationToken">Stops training between iterations.</param>
+    /// <param name="monitor">Optional: sees the model every <see cref="ITrainingMonitor.Interval"/> iterations and
+    /// may change its weights once training ends (e.g. <see cref="HeldOutStopping"/> restores the best ones).</param>
     public static InrModel Fit(TrainingSet data, InrOptions options, IMeasurementOperator? measurement = null,
-        IProgress<InrProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitWithEngine(data, options, measurement, progress, cancellationToken, TrainingEngine.Auto);
+        IProgress<InrProgress>? progress = null, CancellationToken cancellationToken = default, ITrainingMonitor? monitor = null) =>
+        FitWithEngine(data, options, measurement, progress, cancellationToken, TrainingEngine.Auto, monitor);
 
     /// <summary>Fits one model per signal, all of the same size, in one batched network with per-signal weights: on the
     /// CPU the fused step trains them side by side (more images per minute than one after the other, chiefly on small
@@ -47,11 +49,13 @@ public static class InrTrainer
         FitManyWithEngine(data, options, progress, cancellationToken, TrainingEngine.Auto);
 
     internal static InrModel FitWithEngine(TrainingSet data, InrOptions options, IMeasurementOperator? measurement,
-        IProgress<InrProgress>? progress, CancellationToken cancellationToken, TrainingEngine engine)
+        IProgress<InrProgress>? progress, CancellationToken cancellationToken, TrainingEngine engine, ITrainingMonitor? monitor = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (monitor is not null && monitor.Interval < 1)
+            throw new ArgumentOutOfRangeException(nameof(monitor), monitor.Interval, $"The training monitor's interval must be ≥ 1; got {monitor.Interval}.");
         // The model stores the seed it was trained with, so inference draws the same Z.
         options = options with { Seed = options.EffectiveSeed };
         int n = data.CoordinateCount;
@@ -74,7 +78,10 @@ public static class InrTrainer
         try
         {
             using (var session = CreateSession([network], [data], options, measurement, device, engine))
-                Train(session, 1, options, progress, cancellationToken);
+            {
+                using var view = monitor is null ? null : new InrModel(network, device, ownsNetwork: false);
+                Train(session, 1, options, progress, cancellationToken, view is null ? null : (monitor!, view));
+            }
             return new InrModel(network, device);
         }
         catch
@@ -172,18 +179,26 @@ public static class InrTrainer
         }
     }
 
-    static void Train(ITrainingSession session, int signals, InrOptions o, IProgress<InrProgress>? progress, CancellationToken ct)
+    // watch: a monitor of the one signal trained, and a view of its network.
+    static void Train(ITrainingSession session, int signals, InrOptions o, IProgress<InrProgress>? progress, CancellationToken ct,
+        (ITrainingMonitor Monitor, InrModel View)? watch = null)
     {
         var clock = Stopwatch.StartNew();
         for (int it = 0; it < o.Iterations; it++)
         {
             ct.ThrowIfCancellationRequested();
             session.Step(it);
-            if (progress is null || ((it + 1) % o.ProgressInterval != 0 && it + 1 != o.Iterations)) continue;
-            for (int k = 0; k < signals; k++)
-                progress.Report(new InrProgress(it + 1, o.Iterations, session.LastLoss(k), session.Psnr(k), session.LearningRate(it), clock.Elapsed) { Signal = k });
+            if (progress is not null && ((it + 1) % o.ProgressInterval == 0 || it + 1 == o.Iterations))
+                for (int k = 0; k < signals; k++)
+                    progress.Report(new InrProgress(it + 1, o.Iterations, session.LastLoss(k), session.Psnr(k), session.LearningRate(it), clock.Elapsed) { Signal = k });
+            if (watch is { } w && ((it + 1) % w.Monitor.Interval == 0 || it + 1 == o.Iterations))
+            {
+                session.Finish(); // the fused step keeps its weights outside the module until asked
+                w.View.InEvalMode(view => w.Monitor.Observe(it + 1, view));
+            }
         }
         session.Finish();
+        if (watch is { } done) done.View.InEvalMode(done.Monitor.Complete);
     }
 
     sealed class SignalProgress(IProgress<InrProgress> inner, int signal) : IProgress<InrProgress>

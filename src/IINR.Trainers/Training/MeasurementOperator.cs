@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IINR.Trainers;
@@ -37,13 +38,21 @@ public readonly record struct MeasurementBlock(int InputStart, int InputCount, i
 public sealed class AveragePoolOperator : IMeasurementOperator
 {
     /// <summary>Creates the operator for an observed grid of <paramref name="width"/>×<paramref name="height"/> and an integer <paramref name="factor"/> ≥ 1.</summary>
-    public AveragePoolOperator(int width, int height, int factor)
+    /// <param name="width">Observed width.</param>
+    /// <param name="height">Observed height.</param>
+    /// <param name="factor">Render factor s.</param>
+    /// <param name="lift">How <see cref="Lift"/> fills the rendered grid for the training state. Default <see cref="LiftMode.Nearest"/>.</param>
+    public AveragePoolOperator(int width, int height, int factor, LiftMode lift = LiftMode.Nearest)
     {
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "Width must be ≥ 1.");
         if (height < 1) throw new ArgumentOutOfRangeException(nameof(height), height, "Height must be ≥ 1.");
         if (factor < 1 || factor > 64) throw new ArgumentOutOfRangeException(nameof(factor), factor, "Factor must be between 1 and 64.");
-        Width = width; Height = height; Factor = factor;
+        if (!Enum.IsDefined(lift)) throw new ArgumentOutOfRangeException(nameof(lift), lift, $"Lift = {lift} is not one of: {string.Join(", ", Enum.GetNames<LiftMode>())}.");
+        Width = width; Height = height; Factor = factor; LiftMode = lift;
     }
+
+    /// <summary>How the observations are lifted to the rendered grid for the training state.</summary>
+    public LiftMode LiftMode { get; }
 
     /// <summary>Observed width.</summary>
     public int Width { get; }
@@ -84,7 +93,49 @@ public sealed class AveragePoolOperator : IMeasurementOperator
     public Tensor Lift(Tensor observed)
     {
         long c = observed.shape[1];
-        using var img = observed.reshape(Height, 1, Width, 1, c);
-        return img.expand(Height, Factor, Width, Factor, c).reshape(InputCount, c);
+        if (LiftMode == LiftMode.Bicubic)
+        {
+            using var scope = NewDisposeScope();
+            var wy = BicubicMatrix(Height, observed.device);
+            var wx = BicubicMatrix(Width, observed.device);
+            var img = observed.reshape(Height, Width, c);
+            return torch.einsum("xw,ywc->yxc", wx, torch.einsum("yh,hwc->ywc", wy, img)).reshape(InputCount, c).MoveToOuterDisposeScope();
+        }
+        using var blocks = observed.reshape(Height, 1, Width, 1, c);
+        return blocks.expand(Height, Factor, Width, Factor, c).reshape(InputCount, c);
     }
+
+    // The (n·s)×n matrix of a pixel-centre aligned Keys bicubic upsample (a = −0.5, clamped borders): the
+    // same kernel as IINR.Signals.Resampling.ResizeBicubic.
+    Tensor BicubicMatrix(int n, Device device)
+    {
+        int m = n * Factor;
+        var w = new float[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            double s = (i + 0.5) / Factor - 0.5, f = Math.Floor(s), t = s - f;
+            for (int k = 0; k < 4; k++)
+                w[i * n + Math.Clamp((int)f - 1 + k, 0, n - 1)] += (float)Keys(t - (k - 1));
+        }
+        return TensorIO.FromSpan(w, m, n, device);
+    }
+
+    static double Keys(double d)
+    {
+        const double a = -0.5;
+        d = Math.Abs(d);
+        if (d <= 1) return ((a + 2) * d - (a + 3)) * d * d + 1;
+        if (d < 2) return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+        return 0;
+    }
+}
+
+/// <summary>How <see cref="AveragePoolOperator.Lift"/> spreads the observations over the rendered grid
+/// (the stand-in for the unknown signal in the training state g̃_t).</summary>
+public enum LiftMode
+{
+    /// <summary>Each observed value repeated over its s×s cell (blocky).</summary>
+    Nearest = 0,
+    /// <summary>Keys bicubic interpolation (a = −0.5, pixel-centre aligned): smooth, like what inference feeds the heads.</summary>
+    Bicubic = 1,
 }
