@@ -52,11 +52,11 @@ public static class ImageFile
 
     /// <summary>Writes an 8-bit PNG: 1 channel as grey, 3 channels as RGB; values are clamped to [0, 1] and rounded to the nearest of 256 levels (NaN → 0).</summary>
     /// <param name="image">A 1- or 3-channel image.</param>
-    /// <param name="path">The file to create or overwrite.</param>
+    /// <param name="path">The file to create or replace, atomically (<see cref="AtomicFile"/>).</param>
     public static void SavePng(SignalImage image, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, EncodePng(image));
+        AtomicFile.WriteAllBytes(path, EncodePng(image));
     }
 
     /// <summary>Encodes an 8-bit PNG in memory, with the conventions of <see cref="SavePng"/>.</summary>
