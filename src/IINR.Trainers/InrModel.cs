@@ -56,6 +56,10 @@ public sealed class InrModel : IDisposable
     public void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps = null) =>
         Predict(coordinates, destination, steps, libTorchHeads: false);
 
+    /// <summary>Rows evaluated per call of the network: every tensor of a call (coordinates, start states, outputs) stays
+    /// small whatever the request's size. A multiple of the inference chunk, so banding changes no result.</summary>
+    internal const int BandRows = 1 << 18;
+
     // libTorchHeads: run the heads through libtorch on the CPU too (the reference path; benchmarks compare).
     internal void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps, bool libTorchHeads)
     {
@@ -67,7 +71,15 @@ public sealed class InrModel : IDisposable
         if (destination.Length < (long)n * Channels)
             throw new ArgumentException($"The destination holds {destination.Length} values; {n} rows × {Channels} channels need {(long)n * Channels}.", nameof(destination));
         TrainingSet.CheckFinite(coordinates, InputDims, nameof(coordinates));
-        if (n == 0) return;
+        for (int r = 0; r < n; r += BandRows)
+        {
+            int rows = Math.Min(BandRows, n - r);
+            PredictBand(coordinates.Slice(r * InputDims, rows * InputDims), destination.Slice(r * Channels, rows * Channels), rows, s, libTorchHeads);
+        }
+    }
+
+    void PredictBand(ReadOnlySpan<float> coordinates, Span<float> destination, int n, int s, bool libTorchHeads)
+    {
         // The plain backbone has no start state: it pays for no noise.
         var z = _network.IsIterative ? CoordinateNoise.Sample(coordinates, n, InputDims, Channels, Options.EffectiveSeed, Options.NoiseDistribution) : null;
         lock (_gate)

@@ -21,6 +21,8 @@ public static class InrTrainer
     /// and the signal its observations.</param>
     /// <param name="progress">Receives a report every <see cref="InrOptions.ProgressInterval"/> iterations and at the end.</param>
     /// <param name="cancellationToken">Stops training between iterations.</param>
+    /// <exception cref="TrainingDivergedException">The loss or the weights stopped being finite (no model is returned).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The network's weights would exceed 2 GiB (checked before anything is allocated).</exception>
     public static InrModel Fit(TrainingSet data, InrOptions options, IMeasurementOperator? measurement = null,
         IProgress<InrProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -50,7 +52,9 @@ public static class InrTrainer
         var network = CreateNetwork(options, data.Dims, c, device);
         try
         {
-            Train(network, data, options, measurement, device, progress, cancellationToken);
+            var guard = new DivergenceGuard(options, data);
+            double loss = Train(network, data, options, measurement, device, progress, cancellationToken, guard);
+            guard.CheckWeights(network, loss);
             return new InrModel(network, device);
         }
         catch
@@ -63,6 +67,7 @@ public static class InrTrainer
     /// <summary>A freshly initialised network from <paramref name="options"/>' seed, on <paramref name="device"/>.</summary>
     internal static IterativeInr CreateNetwork(InrOptions options, int dims, int channels, Device device)
     {
+        NetworkShape.EnsureFits(options, dims, channels);
         IterativeInr network;
         using (var init = new Generator((ulong)(uint)options.EffectiveSeed))
             network = new IterativeInr(options, dims, channels, init);
@@ -78,18 +83,23 @@ public static class InrTrainer
         }
     }
 
-    static void Train(IterativeInr net, TrainingSet data, InrOptions o, IMeasurementOperator? op, Device device,
-        IProgress<InrProgress>? progress, CancellationToken ct)
+    // Returns the last iteration's loss; every loss is checked before it is reported.
+    static double Train(IterativeInr net, TrainingSet data, InrOptions o, IMeasurementOperator? op, Device device,
+        IProgress<InrProgress>? progress, CancellationToken ct, DivergenceGuard guard)
     {
         using var session = new TrainingSession(net, data, o, op, device);
         var clock = Stopwatch.StartNew();
+        double loss = 0;
         for (int it = 0; it < o.Iterations; it++)
         {
             ct.ThrowIfCancellationRequested();
             session.Step(it);
+            loss = session.LastLoss();
+            guard.CheckLoss(it, loss);
             if (progress is not null && ((it + 1) % o.ProgressInterval == 0 || it + 1 == o.Iterations))
-                progress.Report(new InrProgress(it + 1, o.Iterations, session.LastLoss(), session.Psnr(), session.LearningRate(it), clock.Elapsed));
+                progress.Report(new InrProgress(it + 1, o.Iterations, loss, session.Psnr(), session.LearningRate(it), clock.Elapsed));
         }
         net.eval();
+        return loss;
     }
 }
