@@ -52,7 +52,8 @@ public static class CliApp
             error.WriteLine($"{where}: cancelled");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException
+            or IINR.Trainers.TrainingDivergedException)
         {
             error.WriteLine($"{where}: error: {ErrorText.OneLine(e)}");
             return ExitCodes.Failure;

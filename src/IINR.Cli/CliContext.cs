@@ -26,13 +26,6 @@ public static class ExitCodes
 /// <summary>File path helpers.</summary>
 internal static class Paths
 {
-    /// <summary>Creates the directory that will hold <paramref name="file"/>.</summary>
-    public static void EnsureDirectory(string file)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(file));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-    }
-
     /// <summary>Throws a <see cref="UsageException"/> unless <paramref name="path"/> ends with <paramref name="extension"/>.</summary>
     public static void RequireExtension(string? path, string extension, string option)
     {
@@ -45,15 +38,27 @@ internal static class Paths
 /// <summary>Turns an exception or a parse error into one clear line.</summary>
 internal static class ErrorText
 {
-    /// <summary>A parser message on one line, naming the option it is about.</summary>
+    /// <summary>A parser message on one line, naming the option it is about, with the expected kind of value in words
+    /// instead of a .NET type name.</summary>
     public static string ParseError(System.CommandLine.Parsing.ParseError error)
     {
         var lines = error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        string message = string.Join(" ", lines);
+        string message = ExpectedType.Replace(string.Join(" ", lines), m => "as " + KindOf(m.Groups[1].Value));
         if (error.SymbolResult is System.CommandLine.Parsing.OptionResult { Option: var option } && !message.Contains(option.Name, StringComparison.Ordinal))
             message = $"{option.Name}: {message}";
         return message;
     }
+
+    // System.CommandLine says "as expected type 'System.Nullable`1[System.Int32]'".
+    static readonly System.Text.RegularExpressions.Regex ExpectedType = new(@"as expected type '([^']+)'");
+
+    static string KindOf(string typeName) => typeName.Replace("System.Nullable`1[", "").TrimEnd(']') switch
+    {
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.Double" or "System.Single" => "a number",
+        "System.Boolean" => "true or false",
+        var other => "a value of the expected kind (" + other[(other.LastIndexOf('.') + 1)..] + ")",
+    };
 
     public static string OneLine(Exception e)
     {

@@ -20,7 +20,14 @@ internal static class Inputs
     /// <summary>Loads an image file (PNG, JPEG, BMP) or a built-in image.</summary>
     public static SignalImage LoadImage(string spec, string option = "--input")
     {
-        if (!IsBuiltin(spec)) return ImageFile.Load(spec);
+        if (!IsBuiltin(spec))
+        {
+            try { return ImageFile.Load(spec); }
+            catch (InvalidDataException e) when (e.Data.Contains(ImageFile.PixelLimitKey))
+            {
+                throw new InvalidDataException($"{option}: {e.Message.TrimEnd('.')}; set {Program.MaxPixelsVariable} to raise the limit.", e);
+            }
+        }
         var parts = spec[Prefix.Length..].Split(':');
         if (!parts[0].Equals("testscene", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"{option} '{spec}': the built-in image is 'builtin:testscene[:SIZE]' or 'builtin:testscene:WxH'.");
@@ -55,6 +62,7 @@ internal static class Inputs
     /// <summary>True when the file starts with the raw occupancy volume magic.</summary>
     public static bool IsOccupancyVolume(string path)
     {
+        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not a mesh or volume file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Input file '{path}' was not found.", path);
         Span<byte> head = stackalloc byte[OccupancyVolume.Magic.Length];
         using var s = File.OpenRead(path);

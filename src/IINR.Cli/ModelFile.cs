@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.IINR;
@@ -12,7 +14,7 @@ namespace IINR.Cli;
 /// </summary>
 public static class ModelFile
 {
-    /// <summary>Writes <paramref name="model"/>, a model fitted to an image, to <paramref name="path"/> (created or overwritten).</summary>
+    /// <summary>Writes <paramref name="model"/>, a model fitted to an image, to <paramref name="path"/> (created or replaced atomically).</summary>
     /// <param name="model">A 2-D image model (<see cref="IINRTransformer.Image"/> set), with the steps to store.</param>
     /// <param name="path">The file to write.</param>
     public static void Save(IINRTransformer model, string path)
@@ -20,7 +22,7 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (model.Image is null) throw new ArgumentException("The model was not fitted to an image; iinr model files hold image models.", nameof(model));
-        new MLContext().Model.Save(model, model.GetInputSchema(), path);
+        IINRModel.Save(Context(), model, model.GetInputSchema(), path);
     }
 
     /// <summary>Reads a model file: an ML.NET model zip holding an IINR transformer fitted to an image. Dispose the result.</summary>
@@ -29,11 +31,12 @@ public static class ModelFile
     public static IINRTransformer Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"Model file '{path}' is a directory, not a model zip.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' was not found.", path);
         ITransformer loaded;
         try
         {
-            loaded = IINRModel.Load(new MLContext(), path, out _);
+            loaded = IINRModel.Load(Context(), path, out _);
         }
         catch (InvalidDataException) when (IsEarlierToolFormat(path))
         {
@@ -52,6 +55,40 @@ public static class ModelFile
                 "iinr renders image models (fit, superres, denoise --model).");
         }
         return transformer;
+    }
+
+    /// <summary>
+    /// An MLContext whose temporary folders (ML.NET extracts a model zip's entries into <c>ml_dotnet_*</c> folders while it
+    /// saves or loads) live in a folder named after this process; such folders of processes that no longer run (killed
+    /// before ML.NET could delete them) are removed here, so a killed run leaves nothing behind for long.
+    /// </summary>
+    static MLContext Context()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "iinr-mlnet-" + Environment.UserName);
+        string mine = Path.Combine(root, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(mine);
+        foreach (string folder in Directory.EnumerateDirectories(root))
+        {
+            if (int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            {
+                try { Directory.Delete(folder, recursive: true); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+        }
+        return new MLContext { TempFilePath = mine };
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>True for the zip layout of earlier versions of the tool.</summary>

@@ -53,4 +53,13 @@ public sealed record ImageFrame(int Width, int Height, int Channels, double Exte
     /// <param name="width">Grid width in pixels.</param>
     /// <param name="height">Grid height in pixels.</param>
     public float[] Coordinates(int width, int height) => PixelGrid.Coordinates(width, height, ExtentX, ExtentY);
+
+    /// <summary>The coordinates of rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowCount"/>) of a
+    /// <paramref name="width"/>×<paramref name="height"/> grid covering this frame: a band of <see cref="Coordinates(int, int)"/>.</summary>
+    /// <param name="width">Grid width in pixels.</param>
+    /// <param name="height">Grid height in pixels.</param>
+    /// <param name="firstRow">The band's first row.</param>
+    /// <param name="rowCount">Rows in the band.</param>
+    public float[] Coordinates(int width, int height, int firstRow, int rowCount) =>
+        PixelGrid.Coordinates(width, height, ExtentX, ExtentY, firstRow, rowCount);
 }

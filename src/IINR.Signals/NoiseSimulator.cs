@@ -28,6 +28,12 @@ public static class NoiseSimulator
         ArgumentNullException.ThrowIfNull(clean);
         if (!(tau > 0) || double.IsPositiveInfinity(tau)) throw new ArgumentOutOfRangeException(nameof(tau), tau, "τ must be finite and positive.");
         if (!(readoutSigma >= 0) || double.IsPositiveInfinity(readoutSigma)) throw new ArgumentOutOfRangeException(nameof(readoutSigma), readoutSigma, "The readout noise must be finite and non-negative.");
+        // The photon count τ·I of the brightest value must stay within the sampler's range: refused here, naming τ, before any work.
+        float brightest = 0;
+        foreach (float v in clean.Data) brightest = Math.Max(brightest, Math.Abs(v));
+        if (tau * brightest > PoissonSampler.MaxMean)
+            throw new ArgumentOutOfRangeException(nameof(tau), tau,
+                $"τ = {tau:G3} photons per unit intensity makes a mean photon count of {tau * brightest:G3} at the brightest value ({brightest:G3}); the Poisson sampler's limit is {PoissonSampler.MaxMean:G2}, so τ must be at most {PoissonSampler.MaxMean / brightest:G3}.");
 
         var random = new DeterministicRandom(seed);
         var result = new SignalImage(clean.Width, clean.Height, clean.Channels);

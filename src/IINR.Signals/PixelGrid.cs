@@ -24,19 +24,30 @@ public static class PixelGrid
     }
 
     /// <summary>Pixel-centre coordinates of a W×H grid covering the frame [−ex, ex]×[−ey, ey], row-major, (x, y) pairs.</summary>
-    public static float[] Coordinates(int width, int height, double extentX, double extentY)
+    /// <exception cref="ArgumentOutOfRangeException">A size or extent is invalid, or the grid needs more than
+    /// <see cref="SizeLimits.MaxFloats"/> values (render it in row bands with the other overload).</exception>
+    public static float[] Coordinates(int width, int height, double extentX, double extentY) =>
+        Coordinates(width, height, extentX, extentY, 0, height);
+
+    /// <summary>The coordinates of rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowCount"/>)
+    /// of the W×H grid covering [−ex, ex]×[−ey, ey]: a band of the full grid's coordinates, for work done band by band.</summary>
+    public static float[] Coordinates(int width, int height, double extentX, double extentY, int firstRow, int rowCount)
     {
         Check(width, height);
         if (!(extentX > 0) || !double.IsFinite(extentX)) throw new ArgumentOutOfRangeException(nameof(extentX), extentX, "The frame extent must be a finite value > 0.");
         if (!(extentY > 0) || !double.IsFinite(extentY)) throw new ArgumentOutOfRangeException(nameof(extentY), extentY, "The frame extent must be a finite value > 0.");
-        var c = new float[checked(width * height * 2)];
-        for (int y = 0; y < height; y++)
+        if (firstRow < 0 || rowCount < 0 || firstRow > height - rowCount)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"Rows {firstRow}..{(long)firstRow + rowCount - 1} do not lie in the {height} rows of the grid.");
+        var c = new float[SizeLimits.Floats(SizeLimits.Product(width, rowCount, 2), $"The coordinates of a {width}×{rowCount} pixel grid", nameof(width))];
+        var xs = new float[width];
+        for (int x = 0; x < width; x++) xs[x] = (float)(extentX * ((2.0 * x + 1) / width - 1));
+        for (int r = 0; r < rowCount; r++)
         {
-            float cy = (float)(extentY * ((2.0 * y + 1) / height - 1));
+            float cy = (float)(extentY * ((2.0 * (firstRow + r) + 1) / height - 1));
             for (int x = 0; x < width; x++)
             {
-                c[(y * width + x) * 2] = (float)(extentX * ((2.0 * x + 1) / width - 1));
-                c[(y * width + x) * 2 + 1] = cy;
+                c[(r * width + x) * 2] = xs[x];
+                c[(r * width + x) * 2 + 1] = cy;
             }
         }
         return c;

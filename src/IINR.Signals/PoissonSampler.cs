@@ -11,14 +11,17 @@ public static class PoissonSampler
     /// <summary>The mean from which PTRS is used instead of the multiplication method.</summary>
     public const double TransformedRejectionThreshold = 10;
 
+    /// <summary>The largest mean sampled (the result still fits a long).</summary>
+    public const double MaxMean = 4.6e18;
+
     /// <summary>Draws one sample with mean <paramref name="lambda"/> from <paramref name="random"/>.</summary>
     /// <param name="random">The uniform source.</param>
     /// <param name="lambda">The mean, finite and non-negative (and below 2⁶², where the result still fits a long).</param>
     public static long Sample(DeterministicRandom random, double lambda)
     {
         ArgumentNullException.ThrowIfNull(random);
-        if (!(lambda >= 0) || lambda > 4.6e18)
-            throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "The Poisson mean must be finite, non-negative and below 4.6e18.");
+        if (!(lambda >= 0) || lambda > MaxMean)
+            throw new ArgumentOutOfRangeException(nameof(lambda), lambda, $"The Poisson mean must be finite, non-negative and below {MaxMean:G2}.");
         if (lambda == 0) return 0;
         return lambda < TransformedRejectionThreshold ? Multiplication(random, lambda) : Ptrs(random, lambda);
     }

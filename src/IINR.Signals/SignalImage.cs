@@ -16,7 +16,18 @@ public sealed class SignalImage
     }
 
     /// <summary>Creates a zero image.</summary>
-    public SignalImage(int width, int height, int channels) : this(width, height, channels, new float[checked(width * height * channels)]) { }
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the image would hold more than
+    /// <see cref="SizeLimits.MaxFloats"/> values.</exception>
+    public SignalImage(int width, int height, int channels) : this(width, height, channels, new float[ValueCount(width, height, channels)]) { }
+
+    /// <summary>width·height·channels as an array length, checked before anything is allocated.</summary>
+    public static int ValueCount(int width, int height, int channels)
+    {
+        if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width), width, "Width must be positive.");
+        if (height <= 0) throw new ArgumentOutOfRangeException(nameof(height), height, "Height must be positive.");
+        if (channels <= 0) throw new ArgumentOutOfRangeException(nameof(channels), channels, "Channel count must be positive.");
+        return SizeLimits.Floats(SizeLimits.Product(width, height, channels), $"A {width}×{height}×{channels} image", nameof(width));
+    }
 
     /// <summary>Width in pixels.</summary>
     public int Width { get; }

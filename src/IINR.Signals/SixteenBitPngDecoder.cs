@@ -35,11 +35,10 @@ internal static class SixteenBitPngDecoder
             0 => 1, 4 => 2, 2 => 3, 6 => 4,
             _ => throw new InvalidDataException($"PNG colour type {colourType} is not valid with 16-bit samples"),
         };
-        if (width <= 0 || height <= 0 || (long)width * height > 1L << 28)
-            throw new InvalidDataException($"unsupported PNG size {width}×{height}");
+        // The caller has checked the size against ImageFile.MaxPixels.
+        if (width <= 0 || height <= 0) throw new InvalidDataException($"invalid PNG size {(uint)width}×{(uint)height}");
         if (interlace > 1) throw new InvalidDataException($"unknown PNG interlace method {interlace}");
 
-        byte[] raw = Inflate(CollectImageData(file));
         int channels = colourType is 0 or 4 ? 1 : 3;
         var image = new SignalImage(width, height, channels);
         int bytesPerPixel = 2 * samples, offset = 0;
@@ -47,6 +46,16 @@ internal static class SixteenBitPngDecoder
         ReadOnlySpan<(int X0, int Y0, int Dx, int Dy)> passes = interlace == 1
             ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
             : [(0, 0, 1, 1)];
+        // The decompressed size the header implies (a filter byte and the samples of each row of each pass): inflating
+        // stops there, so a small file cannot expand into more memory than its declared image.
+        long rawLength = 0;
+        foreach (var (x0, y0, dx, dy) in passes)
+        {
+            long passWidth = (width - x0 + dx - 1) / dx, passHeight = (height - y0 + dy - 1) / dy;
+            if (passWidth > 0 && passHeight > 0) rawLength += passHeight * (1 + passWidth * bytesPerPixel);
+        }
+        if (rawLength > Array.MaxLength) throw new InvalidDataException($"a {width}×{height} 16-bit image is too large to decode");
+        byte[] raw = Inflate(CollectImageData(file), (int)rawLength);
         foreach (var (x0, y0, dx, dy) in passes)
         {
             int passWidth = (width - x0 + dx - 1) / dx, passHeight = (height - y0 + dy - 1) / dy;
@@ -88,7 +97,7 @@ internal static class SixteenBitPngDecoder
             ReadOnlySpan<byte> typeAndData = file.AsSpan(position + 4, 4 + (int)length);
             uint stored = BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(position + 8 + (int)length));
             string type = System.Text.Encoding.ASCII.GetString(typeAndData[..4]);
-            if (Crc32(typeAndData) != stored) throw new InvalidDataException($"CRC mismatch in the {type} chunk at byte {position} (damaged file)");
+            if (PngCrc.Compute(typeAndData) != stored) throw new InvalidDataException($"CRC mismatch in the {type} chunk at byte {position} (damaged file)");
             if (type == "IDAT") data.Write(typeAndData[4..]);
             if (type == "IEND") break;
             position += 12 + (int)length;
@@ -97,19 +106,22 @@ internal static class SixteenBitPngDecoder
         return data.ToArray();
     }
 
-    private static byte[] Inflate(byte[] compressed)
+    // Exactly the bytes the image needs; data beyond them is ignored, never read into memory.
+    private static byte[] Inflate(byte[] compressed, int length)
     {
+        var output = new byte[length];
+        int got;
         try
         {
             using var input = new ZLibStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            var output = new MemoryStream();
-            input.CopyTo(output);
-            return output.ToArray();
+            got = input.ReadAtLeast(output, length, throwOnEndOfStream: false);
         }
         catch (InvalidDataException e)
         {
             throw new InvalidDataException($"damaged zlib stream in IDAT ({e.Message})", e);
         }
+        if (got < length) throw new InvalidDataException($"image data ends early: {got} of {length} bytes (truncated or damaged IDAT)");
+        return output;
     }
 
     // PNG filter types 0–4 (None, Sub, Up, Average, Paeth), undone in place on one scanline.
@@ -139,26 +151,5 @@ internal static class SixteenBitPngDecoder
             default:
                 throw new InvalidDataException($"unknown PNG row filter type {filter}");
         }
-    }
-
-    private static readonly uint[] CrcTable = BuildCrcTable();
-
-    private static uint[] BuildCrcTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            table[n] = c;
-        }
-        return table;
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        uint c = 0xFFFFFFFFu;
-        foreach (byte b in bytes) c = CrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-        return ~c;
     }
 }

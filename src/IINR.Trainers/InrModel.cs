@@ -67,6 +67,10 @@ public sealed class InrModel : IDisposable
     public void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps = null) =>
         Predict(coordinates, destination, steps, reference: false);
 
+    /// <summary>Rows evaluated per call of the network: every tensor of a call (coordinates, start states, outputs) stays
+    /// small whatever the request's size. A multiple of the inference chunk, so banding changes no result.</summary>
+    internal const int BandRows = 1 << 18;
+
     // reference: run everything through libtorch on the CPU too (the reference path; the speed benchmark compares).
     internal void Predict(ReadOnlySpan<float> coordinates, Span<float> destination, int? steps, bool reference)
     {
@@ -78,7 +82,15 @@ public sealed class InrModel : IDisposable
         if (destination.Length < (long)n * Channels)
             throw new ArgumentException($"The destination holds {destination.Length} values; {n} rows × {Channels} channels need {(long)n * Channels}.", nameof(destination));
         TrainingSet.CheckFinite(coordinates, InputDims, nameof(coordinates));
-        if (n == 0) return;
+        for (int r = 0; r < n; r += BandRows)
+        {
+            int rows = Math.Min(BandRows, n - r);
+            PredictBand(coordinates.Slice(r * InputDims, rows * InputDims), destination.Slice(r * Channels, rows * Channels), rows, s, reference);
+        }
+    }
+
+    void PredictBand(ReadOnlySpan<float> coordinates, Span<float> destination, int n, int s, bool reference)
+    {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

@@ -83,7 +83,10 @@ public sealed class IINREstimator : IEstimator<IINRTransformer>
                 $"so the input must be a whole image, but columns '{o.SignalColumnName}' and '{o.CoordinatesColumnName}' carry no image size annotations " +
                 $"({IINRAnnotations.ImageWidth}, {IINRAnnotations.ImageHeight}). Load the image with mlContext.Data.LoadFromImage.");
             CheckWholeImage(f, x, rows);
-            var fine = f.Coordinates(checked(f.Width * o.TrainingScale), checked(f.Height * o.TrainingScale));
+            long fineWidth = (long)f.Width * o.TrainingScale, fineHeight = (long)f.Height * o.TrainingScale;
+            SizeLimits.Floats(SizeLimits.Product(fineWidth, fineHeight, 2),
+                $"TrainingScale = {o.TrainingScale} renders the {f.Width}×{f.Height} image on a {fineWidth}×{fineHeight} grid, whose coordinate list", nameof(IINROptions.TrainingScale));
+            var fine = f.Coordinates((int)fineWidth, (int)fineHeight);
             op = new AveragePoolOperator(f.Width, f.Height, o.TrainingScale);
             set = new TrainingSet(fine, 2, y, c);
         }

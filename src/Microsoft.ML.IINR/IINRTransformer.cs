@@ -50,6 +50,9 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>The loader signature (LoadableClass load name) of saved transformers.</summary>
     internal const string LoaderSignature = "IINRTransformer";
 
+    /// <summary>Pixels per band when rendering: what a band allocates (its coordinates and values) stays a few megabytes.</summary>
+    private const int RenderBandPixels = 1 << 18;
+
     /// <summary>Rows per evaluation of the network in <see cref="Transform"/>'s cursors.</summary>
     internal const int BatchRows = 8192;
 
@@ -219,37 +222,90 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
 
     /// <summary>
     /// Renders the fitted image's frame on a <paramref name="width"/>×<paramref name="height"/>
-    /// pixel grid (<see cref="ImageFrame.Coordinates"/>): at the fitted size it reconstructs the
-    /// image, at a larger size it super-resolves it. Values are not clamped.
+    /// pixel grid (<see cref="ImageFrame.Coordinates(int, int)"/>): at the fitted size it reconstructs the
+    /// image, at a larger size it super-resolves it. Values are not clamped. The work is done in bands of
+    /// rows, so memory beyond the result stays small; a result of more than <see cref="SizeLimits.MaxFloats"/>
+    /// values is refused before any work (render it band by band with <see cref="RenderRows"/>).
     /// </summary>
     /// <param name="width">Output width in pixels.</param>
     /// <param name="height">Output height in pixels.</param>
     /// <exception cref="InvalidOperationException">The model was not fitted to an image (<see cref="Image"/> is null).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1, or the image would hold more than <see cref="SizeLimits.MaxFloats"/> values.</exception>
     public SignalImage RenderSignalImage(int width, int height)
     {
-        var frame = Image ?? throw new InvalidOperationException(
-            "This transformer was not fitted to an image: its training data had no image size annotations " +
-            $"({IINRAnnotations.ImageWidth}, {IINRAnnotations.ImageHeight}; mlContext.Data.LoadFromImage adds them), so its frame is unknown. " +
-            "Evaluate your own coordinates with Predict or Transform instead.");
+        RequireImage();
+        var image = new SignalImage(width, height, Channels);
+        RenderRows(width, height, 0, height, image.Data);
+        return image;
+    }
+
+    /// <summary>
+    /// Renders rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowCount"/>) of the fitted
+    /// image's frame on a <paramref name="width"/>×<paramref name="height"/> grid into <paramref name="destination"/>
+    /// (rowCount × width × C values, row-major, channel-interleaved; not clamped): the same values as the rows of
+    /// <see cref="RenderSignalImage"/>, for an image of any size produced band by band (e.g. with
+    /// <c>ImageFile.SavePng(path, width, height, channels, rows)</c>).
+    /// </summary>
+    /// <param name="width">Grid width in pixels.</param>
+    /// <param name="height">Grid height in pixels.</param>
+    /// <param name="firstRow">The first row to render.</param>
+    /// <param name="rowCount">Rows to render.</param>
+    /// <param name="destination">Receives rowCount × width × C values.</param>
+    /// <exception cref="InvalidOperationException">The model was not fitted to an image.</exception>
+    public void RenderRows(int width, int height, int firstRow, int rowCount, Span<float> destination)
+    {
+        var frame = RequireImage();
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        var coordinates = frame.Coordinates(width, height);
-        return new SignalImage(width, height, Channels, Predict(coordinates));
+        if (firstRow < 0 || rowCount < 0 || firstRow > height - rowCount)
+            throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"Rows {firstRow}..{(long)firstRow + rowCount - 1} do not lie in the {height} rows of the grid.");
+        if (destination.Length < (long)rowCount * width * Channels)
+            throw new ArgumentException($"The destination holds {destination.Length} values; {rowCount} rows of {width}×{Channels} need {(long)rowCount * width * Channels}.", nameof(destination));
+        // Bands of whole rows of about a model band each: the coordinates of a band are all that is allocated.
+        int band = Math.Clamp(RenderBandPixels / width, 1, Math.Max(1, rowCount));
+        for (int r = 0; r < rowCount; r += band)
+        {
+            int rows = Math.Min(band, rowCount - r);
+            Predict(frame.Coordinates(width, height, firstRow + r, rows), destination.Slice(r * width * Channels, rows * width * Channels));
+        }
     }
 
     /// <summary>
     /// <see cref="RenderSignalImage"/> as an 8-bit <see cref="MLImage"/> (values clamped to [0, 1];
     /// grey is replicated to R, G and B); save it with <see cref="MLImage.Save"/>. The caller disposes it.
+    /// Rendered band by band into the image's pixels, so memory beyond them stays small.
     /// </summary>
     /// <param name="width">Output width in pixels.</param>
     /// <param name="height">Output height in pixels.</param>
     /// <exception cref="InvalidOperationException">The model was not fitted to an image, or has other than 1 or 3 channels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1, or the pixels (4 bytes each) would exceed 2 GiB.</exception>
     public MLImage RenderImage(int width, int height)
     {
-        if (Image is not null && Channels is not (1 or 3))
+        RequireImage();
+        if (Channels is not (1 or 3))
             throw new InvalidOperationException($"An MLImage needs 1 (grey) or 3 (RGB) channels; this model has {Channels}. Use RenderSignalImage.");
-        return RenderSignalImage(width, height).ToMLImage();
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        long bytes = SizeLimits.Product(width, height, 4);
+        if (bytes > SizeLimits.MaxBytes)
+            throw new ArgumentOutOfRangeException(nameof(width), width, $"A {width}×{height} MLImage holds {SizeLimits.Gigabytes(bytes)} of pixels, more than one buffer may hold (2 GiB).");
+        var pixels = new byte[bytes];
+        int band = Math.Clamp(RenderBandPixels / width, 1, height);
+        var values = new float[(long)band * width * Channels];
+        for (int r = 0; r < height; r += band)
+        {
+            int rows = Math.Min(band, height - r);
+            var part = values.AsSpan(0, rows * width * Channels);
+            RenderRows(width, height, r, rows, part);
+            ImageFile.ToRgba32(part, Channels, pixels.AsSpan(r * width * 4, rows * width * 4));
+        }
+        return MLImage.CreateFromPixels(width, height, MLPixelFormat.Rgba32, pixels);
     }
+
+    private ImageFrame RequireImage() => Image ?? throw new InvalidOperationException(
+        "This transformer was not fitted to an image: its training data had no image size annotations " +
+        $"({IINRAnnotations.ImageWidth}, {IINRAnnotations.ImageHeight}; mlContext.Data.LoadFromImage adds them), so its frame is unknown. " +
+        "Evaluate your own coordinates with Predict or Transform instead.");
 
     /// <summary>
     /// <see cref="RenderImage(int, int)"/> at <paramref name="scale"/> times the fitted image's size

@@ -39,7 +39,7 @@ public static class MLImageConversions
     }
 
     /// <summary>Converts a 1- or 3-channel image to an opaque <see cref="MLPixelFormat.Rgba32"/> <see cref="MLImage"/>
-    /// (grey is replicated to R, G and B), quantised as <see cref="ImageFile.SavePng"/> does.</summary>
+    /// (grey is replicated to R, G and B), quantised as <see cref="ImageFile.SavePng(SignalImage, string)"/> does.</summary>
     /// <param name="image">A 1- or 3-channel image.</param>
     /// <returns>A new image; the caller disposes it.</returns>
     public static MLImage ToMLImage(this SignalImage image)

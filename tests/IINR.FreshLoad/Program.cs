@@ -3,13 +3,19 @@
 // Prints whether Microsoft.ML.IINR was loaded before and after mlContext.Model.Load, then one
 // line per row with the output vector as 8-hex-digit bit patterns. No IINR type is named here and
 // nothing is registered with ML.NET.
+//
+// Usage: IINR.FreshLoad save-loop <model.zip> <target.zip>
+//   Loads the model, then saves it to target.zip again and again (IINRModel.Save, atomic), printing
+//   "saved" after each save, until it is killed (tests/IINR.Tests/Signals/AtomicFileTests).
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+if (args.Length == 3 && args[0] == "save-loop") SaveLoop.Run(args[1], args[2]);
+
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: IINR.FreshLoad <model.zip> <inputs.txt> <outputColumn>");
+    Console.Error.WriteLine("usage: IINR.FreshLoad <model.zip> <inputs.txt> <outputColumn> | save-loop <model.zip> <target.zip>");
     return 2;
 }
 
@@ -41,4 +47,20 @@ internal sealed class Point
 {
     public float X { get; set; }
     public float Y { get; set; }
+}
+
+// Separate, not inlined: naming IINRModel in the main program would load Microsoft.ML.IINR before the fresh-load check.
+internal static class SaveLoop
+{
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static void Run(string model, string target)
+    {
+        var ml = new MLContext(seed: 0);
+        var loaded = ml.Model.Load(model, out var schema);
+        while (true)
+        {
+            Microsoft.ML.IINR.IINRModel.Save(ml, loaded, schema, target);
+            Console.WriteLine("saved");
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using IINR.Cli.Output;
+using IINR.Signals;
 
 namespace IINR.Cli.Bench;
 
@@ -54,8 +55,11 @@ public sealed class BenchReport
     {
         Directory.CreateDirectory(directory);
         string md = Path.Combine(directory, "results.md"), js = Path.Combine(directory, "results.json");
-        File.WriteAllText(md, Markdown);
-        File.WriteAllText(js, _json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine);
+        // Replaced as a pair: a reader (or a killed run) never sees the tables of one suite with the numbers of another.
+        using var pair = AtomicFile.Group();
+        AtomicFile.WriteAllText(md, Markdown);
+        AtomicFile.WriteAllText(js, _json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine);
+        pair.Commit();
         return (md, js);
     }
 

@@ -46,13 +46,13 @@ internal sealed class DegradeCommand
         var readoutResult = r.GetResult(_readout);
         if (readoutResult is { Implicit: false } && r.GetValue(_photon) is null)
             throw new UsageException("--readout needs --photon (the readout noise is part of the photon-noise simulator).");
+        using var outputs = OutputFiles.Prepare([("--input", input)], ("--output", output), ("--report", reportPath));
         var image = Inputs.LoadImage(input);
         int downscale = r.GetValue(_downscale);
         double? photon = r.GetValue(_photon);
         double readout = r.GetValue(_readout);
         var (degraded, croppedWidth, croppedHeight) = Degrade(image, downscale, photon, readout, (ulong)r.GetValue(_seed));
         double clipped = degraded.OutOfRangeFraction();
-        Paths.EnsureDirectory(output);
         ImageFile.SavePng(degraded, output);
         if (reportPath is not null)
             new Report("degrade").Set("input", input).Set("inputWidth", image.Width).Set("inputHeight", image.Height)
@@ -60,6 +60,7 @@ internal sealed class DegradeCommand
                 .Set("downscale", downscale).Set("croppedWidth", croppedWidth).Set("croppedHeight", croppedHeight)
                 .Set("photonTau", photon).Set("readoutSigma", photon is null ? null : readout).Set("seed", photon is null ? null : r.GetValue(_seed))
                 .Set("clippedFraction", clipped).Set("outputs", new { image = output }).Write(reportPath);
+        outputs.Commit();
         if (!r.GetValue(_common.Quiet))
         {
             var parts = new List<string>();

@@ -67,6 +67,8 @@ internal sealed class DenoiseCommand
         }
         double holdOut = r.GetValue(_holdOut);
         bool refit = r.GetValue(_refit);
+        using var outputs = OutputFiles.Prepare([("--input", input), ("--reference", referencePath)],
+            ("--output", output), ("--model", modelPath), ("--curve", curvePath), ("--report", reportPath));
         var noisy = Inputs.LoadImage(input);
         var clean = referencePath is null ? null : Inputs.LoadImage(referencePath, "--reference");
         if (clean is not null && (clean.Width != noisy.Width || clean.Height != noisy.Height || clean.Channels != noisy.Channels))
@@ -86,9 +88,8 @@ internal sealed class DenoiseCommand
             ours = IINRMetrics.FromImages(clean, result.Image.Clamp01());
             noisyMetrics = IINRMetrics.FromImages(clean, noisy.Clamp01());
         }
-        Paths.EnsureDirectory(output);
         ImageFile.SavePng(result.Image, output);
-        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(result.Model, modelPath); }
+        if (modelPath is not null) ModelFile.Save(result.Model, modelPath);
         if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} denoise", [new CurvePlot.Series(name, curve)]);
 
         var report = new Report("denoise")
@@ -104,6 +105,7 @@ internal sealed class DenoiseCommand
             .Set("outputs", new { image = output, model = modelPath, curve = curvePath })
             .SetOptions(options.Model);
         if (reportPath is not null) report.Write(reportPath);
+        outputs.Commit();
 
         if (!quiet)
         {

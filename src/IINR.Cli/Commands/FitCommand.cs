@@ -34,6 +34,7 @@ internal sealed class FitCommand
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
         var options = _training.Build(r, _ctx.Cancellation);
+        using var outputs = OutputFiles.Prepare([("--input", input)], ("--output", output), ("--model", modelPath), ("--curve", curvePath), ("--report", reportPath));
         var image = Inputs.LoadImage(input);
         string name = TrainingOptionSet.DisplayName(options.Model);
 
@@ -42,8 +43,8 @@ internal sealed class FitCommand
         using var _ = result;
         var model = result.Model;
         var metrics = IINRMetrics.FromImages(image, result.Image.Clamp01());
-        if (output is not null) { Paths.EnsureDirectory(output); ImageFile.SavePng(result.Image, output); }
-        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(model, modelPath); }
+        if (output is not null) ImageFile.SavePng(result.Image, output);
+        if (modelPath is not null) ModelFile.Save(model, modelPath);
         if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} fit", [new CurvePlot.Series(name, curve)]);
 
         long parameters = model.BackboneParameterCount + model.HeadParameterCount;
@@ -57,6 +58,7 @@ internal sealed class FitCommand
             .Set("curve", curve.Select(p => new { iteration = p.Iteration, psnr = Math.Round(p.Psnr, 4), loss = p.Loss }).ToArray())
             .SetOptions(options.Model);
         if (reportPath is not null) report.Write(reportPath);
+        outputs.Commit();
 
         if (!quiet)
         {

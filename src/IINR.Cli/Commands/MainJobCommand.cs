@@ -44,9 +44,9 @@ internal sealed class MainJobCommand
             _ctx.Out.WriteLine($"iinr main job: {plainName} vs {iName} on the generated {size}×{size} TestScene, {iterative.Iterations} iterations each " +
                 $"({iterative.HiddenLayers}×{iterative.HiddenSize}, seed {iterative.Seed}). Run 'iinr --help' for the commands.");
 
-        Directory.CreateDirectory(dir);
         string Out(string name) => Path.Combine(dir, name);
         string inputPath = Out("testscene.png"), plainPath = Out($"{plainName.ToLowerInvariant()}.png"), iPath = Out($"{iName.ToLowerInvariant()}.png"), curvePath = Out("curve.png");
+        using var outputs = OutputFiles.Prepare([], ("--output-dir", inputPath), ("--output-dir", plainPath), ("--output-dir", iPath), ("--output-dir", curvePath), ("--report", reportPath));
         ImageFile.SavePng(scene, inputPath);
 
         var ml = new MLContext();
@@ -64,6 +64,7 @@ internal sealed class MainJobCommand
             .Set("plain", Entry(a)).Set("iterative", Entry(b)).Set("gain", b.Metrics.Psnr - a.Metrics.Psnr)
             .Set("outputs", new { input = inputPath, plain = plainPath, iterative = iPath, curve = curvePath, report = reportPath })
             .SetOptions(iterative).Write(reportPath);
+        outputs.Commit();
         if (!quiet)
         {
             int w = Math.Max(plainName.Length, iName.Length);

@@ -51,28 +51,36 @@ internal sealed class OccupancyCommand
             options.Validate();
         }
         int resolution = r.GetValue(_resolution);
+        using var outputs = OutputFiles.Prepare([("--input", input)], ("--output", output), ("--volume", volumePath), ("--curve", curvePath), ("--report", reportPath));
 
         // A mesh is normalised into [-1, 1]³ (5% margin) and voxelised; a volume is used as is.
         OccupancyVolume v;
         UnitCubeTransform? toMesh = null;
         double voxelizeSeconds = 0;
         var mesh = Inputs.BuiltinMesh(input) ?? (Inputs.IsOccupancyVolume(input) ? null : Inputs.LoadMesh(input));
+        var warnings = new List<string>();
         if (mesh is null) v = OccupancyVolume.Read(input);
         else
         {
+            if (mesh.CountDefectiveEdges() is int defective and > 0)
+                warnings.Add($"'{input}' is not a closed (watertight) mesh: {defective} of its edges are open, flipped or non-manifold; " +
+                    "its inside is estimated by the winding number, which tolerates small holes, but may be wrong, and the IoU measures the fit to that estimate.");
             var clock = Stopwatch.StartNew();
             v = Voxelizer.Voxelize(mesh.NormalizeToUnitCube(MeshMargin, out var transform), resolution);
             toMesh = transform;
             voxelizeSeconds = clock.Elapsed.TotalSeconds;
         }
+        if (v.CountOccupied() == 0)
+            throw new InvalidDataException($"'{input}' occupies no voxel of the {v.SizeX}×{v.SizeY}×{v.SizeZ} grid (an open surface encloses nothing): there is no shape to fit.");
+        if (!quiet) foreach (var w in warnings) _ctx.Error.WriteLine($"iinr occupancy: warning: {w}");
         string name = TrainingOptionSet.DisplayName(options.Model);
 
         var ml = new MLContext();
         var (result, curve) = ProgressDisplay.Train(_ctx, quiet, options, o => ml.Transforms.IINR.FitOccupancy(v, o), "occupancy");
         using var _ = result;
         var surface = toMesh is { } t ? t.FromNormalized(result.Surface) : result.Surface;
-        if (output is not null) { Paths.EnsureDirectory(output); ObjFile.Write(output, surface); }
-        if (volumePath is not null) { Paths.EnsureDirectory(volumePath); v.Write(volumePath); }
+        if (output is not null) ObjFile.Write(output, surface);
+        if (volumePath is not null) v.Write(volumePath);
         if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} occupancy", [new CurvePlot.Series(name, curve)]);
         bool watertight = surface.IsWatertight();
 
@@ -82,10 +90,11 @@ internal sealed class OccupancyCommand
             .Set("vertices", surface.VertexCount).Set("triangles", surface.TriangleCount).Set("watertight", watertight)
             .Set("iterations", options.Model.Iterations).Set("batchSize", Math.Min(options.Model.BatchSize ?? int.MaxValue, v.Occupied.Length))
             .Set("steps", options.Model.Steps).Set("parameters", result.Model.BackboneParameterCount + result.Model.HeadParameterCount)
-            .Set("voxelizeSeconds", voxelizeSeconds).Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.InferSeconds)
+            .Set("warnings", warnings.ToArray()).Set("voxelizeSeconds", voxelizeSeconds).Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.InferSeconds)
             .Set("outputs", new { mesh = output, volume = volumePath, curve = curvePath })
             .SetOptions(options.Model);
         if (reportPath is not null) report.Write(reportPath);
+        outputs.Commit();
 
         if (!quiet)
         {

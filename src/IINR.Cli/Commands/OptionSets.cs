@@ -218,6 +218,7 @@ internal static class OptionFlags
         ["scale"] = "--scale",             // IINRCatalog.SuperResolve
         ["holdOutFraction"] = "--hold-out", // IINRCatalog.Denoise
         ["steps"] = "--steps",             // IINRTransformer.WithSteps
+        ["tau"] = "--photon",              // NoiseSimulator.AddPhotonNoise
     };
 
     /// <summary>The one-line message of <paramref name="e"/>, naming the flag of <paramref name="command"/> that set the

@@ -49,6 +49,8 @@ internal sealed class SuperResCommand
         double scale = r.GetValue(_scale);
         options.TrainingScale = r.GetValue(_trainScale);
         options.Validate();
+        using var outputs = OutputFiles.Prepare([("--input", input), ("--reference", referencePath)],
+            ("--output", output), ("--bicubic", bicubicPath), ("--model", modelPath), ("--curve", curvePath), ("--report", reportPath));
         var lr = Inputs.LoadImage(input);
         var (ow, oh) = ImageFrame.Of(lr).Scaled(scale);
         var reference = referencePath is null ? null : Inputs.LoadImage(referencePath, "--reference");
@@ -67,10 +69,9 @@ internal sealed class SuperResCommand
             ours = IINRMetrics.FromImages(reference, sr.Clamp01());
             baseline = IINRMetrics.FromImages(reference, bicubic.Clamp01());
         }
-        Paths.EnsureDirectory(output);
         ImageFile.SavePng(sr, output);
-        if (bicubicPath is not null) { Paths.EnsureDirectory(bicubicPath); ImageFile.SavePng(bicubic, bicubicPath); }
-        if (modelPath is not null) { Paths.EnsureDirectory(modelPath); ModelFile.Save(result.Model, modelPath); }
+        if (bicubicPath is not null) ImageFile.SavePng(bicubic, bicubicPath);
+        if (modelPath is not null) ModelFile.Save(result.Model, modelPath);
         if (curvePath is not null) CurvePlot.Save(curvePath, $"{name} superres", [new CurvePlot.Series(name, curve)]);
 
         var report = new Report("superres")
@@ -86,6 +87,7 @@ internal sealed class SuperResCommand
             .Set("outputs", new { image = output, bicubic = bicubicPath, model = modelPath, curve = curvePath })
             .SetOptions(options.Model);
         if (reportPath is not null) report.Write(reportPath);
+        outputs.Commit();
 
         if (!quiet)
         {

@@ -1,3 +1,4 @@
+using IINR.Signals;
 using SkiaSharp;
 
 namespace IINR.Cli.Output;
@@ -12,8 +13,7 @@ internal static class CurvePlot
 
     public static void Save(string path, string title, IReadOnlyList<Series> series, int width = 800, int height = 500)
     {
-        Paths.EnsureDirectory(path);
-        File.WriteAllBytes(path, Render(title, series, width, height));
+        AtomicFile.WriteAllBytes(path, Render(title, series, width, height));
     }
 
     public static byte[] Render(string title, IReadOnlyList<Series> series, int width = 800, int height = 500)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using IINR.Signals;
 using IINR.Trainers;
 
 namespace IINR.Cli.Output;
@@ -56,7 +57,6 @@ internal sealed class Report
 
     public void Write(string path)
     {
-        Paths.EnsureDirectory(path);
-        File.WriteAllText(path, ToJson() + Environment.NewLine);
+        AtomicFile.WriteAllText(path, ToJson() + Environment.NewLine);
     }
 }

@@ -10,16 +10,27 @@ namespace IINR.Signals.Geometry;
 /// is used), positive (1-based) or negative (relative: −1 is the latest vertex) indices, and any number of
 /// corners (polygons become triangle fans around their first corner). Comments (<c>#</c>), blank lines and
 /// other statements (<c>vt</c>, <c>vn</c>, <c>o</c>, <c>g</c>, <c>s</c>, <c>usemtl</c>, <c>mtllib</c>,
-/// <c>l</c>, <c>p</c>, …) are skipped.
+/// <c>l</c>, <c>p</c>, …) are skipped. A file is read in bounded memory: lines longer than <see cref="MaxLineLength"/>
+/// characters and meshes of more than <see cref="MaxVertices"/> vertices or <see cref="MaxTriangles"/> triangles are refused.
 /// </summary>
 public static class ObjFile
 {
+    /// <summary>The longest line read, in characters (1 Mi).</summary>
+    public const int MaxLineLength = 1 << 20;
+
+    /// <summary>The most vertices a mesh may have (2²⁴).</summary>
+    public const int MaxVertices = 1 << 24;
+
+    /// <summary>The most triangles a mesh may have, polygons counted as their fans (2²⁴).</summary>
+    public const int MaxTriangles = 1 << 24;
+
     /// <summary>Reads the mesh in the OBJ file at <paramref name="path"/>.</summary>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed; the message names the file and the line.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file, or it is a directory.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or too large; the message names the file and the line.</exception>
     public static TriangleMesh Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not an OBJ file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"OBJ file not found: '{path}'.", path);
         using var reader = new StreamReader(path, Encoding.UTF8);
         return Read(reader, path);
@@ -36,7 +47,8 @@ public static class ObjFile
         var corners = new List<int>();
         int lineNumber = 0;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var buffer = new StringBuilder();
+        while ((line = ReadLine(reader, buffer, sourceName, lineNumber + 1)) is not null)
         {
             lineNumber++;
             int hash = line.IndexOf('#');
@@ -46,11 +58,15 @@ public static class ObjFile
             switch (tokens[0])
             {
                 case "v":
+                    if (vertices.Count == MaxVertices)
+                        throw Error(sourceName, lineNumber, $"the mesh has more than {SizeLimits.Format(MaxVertices)} vertices (ObjFile.MaxVertices).");
                     vertices.Add(ParseVertex(tokens, sourceName, lineNumber));
                     break;
                 case "f":
                     if (tokens.Length < 4)
                         throw Error(sourceName, lineNumber, $"a face needs at least 3 corners, found {tokens.Length - 1}.");
+                    if ((long)triangles.Count / 3 + tokens.Length - 3 > MaxTriangles)
+                        throw Error(sourceName, lineNumber, $"the mesh has more than {SizeLimits.Format(MaxTriangles)} triangles (ObjFile.MaxTriangles).");
                     corners.Clear();
                     for (int i = 1; i < tokens.Length; i++)
                         corners.Add(ParseCorner(tokens[i], vertices.Count, sourceName, lineNumber));
@@ -66,12 +82,16 @@ public static class ObjFile
         return new TriangleMesh(vertices.ToArray(), triangles.ToArray(), validate: false);
     }
 
-    /// <summary>Writes <paramref name="mesh"/> to the OBJ file at <paramref name="path"/> (created or overwritten).</summary>
+    /// <summary>Writes <paramref name="mesh"/> to the OBJ file at <paramref name="path"/> (created or replaced atomically, <see cref="AtomicFile"/>).</summary>
     public static void Write(string path, TriangleMesh mesh)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        Write(writer, mesh);
+        ArgumentNullException.ThrowIfNull(mesh);
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 1 << 16, leaveOpen: true);
+            Write(writer, mesh);
+        });
     }
 
     /// <summary>
@@ -138,6 +158,26 @@ public static class ObjFile
         if (resolved < 0 || resolved >= vertexCount)
             throw Error(source, line, $"face corner '{token}' refers to vertex {index}, but only {vertexCount} vertices are defined so far.");
         return resolved;
+    }
+
+    // TextReader.ReadLine with a length limit: a file without line breaks cannot make one huge string.
+    private static string? ReadLine(TextReader reader, StringBuilder buffer, string source, int lineNumber)
+    {
+        buffer.Clear();
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            if (c == '\n') return buffer.ToString();
+            if (c == '\r')
+            {
+                if (reader.Peek() == '\n') reader.Read();
+                return buffer.ToString();
+            }
+            if (buffer.Length == MaxLineLength)
+                throw Error(source, lineNumber, $"the line is longer than {SizeLimits.Format(MaxLineLength)} characters (ObjFile.MaxLineLength); not an OBJ file?");
+            buffer.Append((char)c);
+        }
+        return buffer.Length > 0 ? buffer.ToString() : null;
     }
 
     private static InvalidDataException Error(string source, int line, string what) =>

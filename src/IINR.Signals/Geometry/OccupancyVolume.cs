@@ -8,7 +8,8 @@ namespace IINR.Signals.Geometry;
 /// (index = (z·SizeY + y)·SizeX + x, voxel i at −1 + (2i + 1)/N), with a raw file format:
 /// <list type="table">
 /// <item><term>bytes 0–7</term><description>ASCII magic <c>IINROCC1</c></description></item>
-/// <item><term>bytes 8–19</term><description>SizeX, SizeY, SizeZ as little-endian int32, each in 1..<see cref="MaxSize"/></description></item>
+/// <item><term>bytes 8–19</term><description>SizeX, SizeY, SizeZ as little-endian int32, each in 1..<see cref="MaxSize"/>,
+/// at most <see cref="MaxVoxels"/> in all</description></item>
 /// <item><term>then</term><description>SizeX·SizeY·SizeZ bytes, 0 (empty) or 1 (occupied), in index order; nothing after</description></item>
 /// </list>
 /// </summary>
@@ -20,6 +21,10 @@ public sealed class OccupancyVolume
     /// <summary>Largest size accepted along one axis (guards against absurd allocations from corrupt headers).</summary>
     public const int MaxSize = 2048;
 
+    /// <summary>Most voxels in one volume, 512³ (2²⁷): their coordinates (3 floats a voxel) still fit one buffer
+    /// (<see cref="SizeLimits.MaxFloats"/>), so a volume can always be fitted.</summary>
+    public const long MaxVoxels = 1L << 27;
+
     private const int HeaderLength = 20;
 
     /// <summary>Creates a volume; <paramref name="occupied"/> is used as is (not copied) and must hold SizeX·SizeY·SizeZ values.</summary>
@@ -30,8 +35,8 @@ public sealed class OccupancyVolume
         CheckSize(sizeZ, nameof(sizeZ));
         ArgumentNullException.ThrowIfNull(occupied);
         long count = (long)sizeX * sizeY * sizeZ;
-        if (count > Array.MaxLength)
-            throw new ArgumentException($"A {sizeX}×{sizeY}×{sizeZ} volume has too many voxels for one array.");
+        if (count > MaxVoxels)
+            throw new ArgumentException($"A {sizeX}×{sizeY}×{sizeZ} volume has {SizeLimits.Format(count)} voxels, more than {SizeLimits.Format(MaxVoxels)} (512³).");
         if (occupied.Length != count)
             throw new ArgumentException($"Expected {sizeX}×{sizeY}×{sizeZ} = {count} values, got {occupied.Length}.", nameof(occupied));
         SizeX = sizeX; SizeY = sizeY; SizeZ = sizeZ; Occupied = occupied;
@@ -39,7 +44,7 @@ public sealed class OccupancyVolume
 
     /// <summary>Creates an empty cube of <paramref name="resolution"/>³ voxels.</summary>
     public OccupancyVolume(int resolution)
-        : this(resolution, resolution, resolution, new bool[checked(CheckSize(resolution, nameof(resolution)) * resolution * resolution)]) { }
+        : this(resolution, resolution, resolution, new bool[CheckCube(resolution)]) { }
 
     /// <summary>Voxels along x.</summary>
     public int SizeX { get; }
@@ -77,12 +82,11 @@ public sealed class OccupancyVolume
         return result;
     }
 
-    /// <summary>Writes the volume in the raw format to <paramref name="path"/> (created or overwritten).</summary>
+    /// <summary>Writes the volume in the raw format to <paramref name="path"/> (created or replaced atomically, <see cref="AtomicFile"/>).</summary>
     public void Write(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = File.Create(path);
-        Write(stream);
+        AtomicFile.Write(path, Write);
     }
 
     /// <summary>Writes the volume in the raw format to <paramref name="stream"/>.</summary>
@@ -101,11 +105,12 @@ public sealed class OccupancyVolume
     }
 
     /// <summary>Reads a volume in the raw format from the file at <paramref name="path"/>.</summary>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file, or it is a directory.</exception>
     /// <exception cref="InvalidDataException">Wrong magic, bad sizes, truncated or over-long data, or a byte other than 0/1; the message names the file.</exception>
     public static OccupancyVolume Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not an occupancy volume file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Occupancy volume file not found: '{path}'.", path);
         using var stream = File.OpenRead(path);
         return Read(stream, path);
@@ -131,8 +136,8 @@ public sealed class OccupancyVolume
                 throw Error(sourceName, $"size along {"xyz"[a]} is {sizes[a]}, expected 1..{MaxSize}.");
         }
         long count = (long)sizes[0] * sizes[1] * sizes[2];
-        if (count > Array.MaxLength)
-            throw Error(sourceName, $"a {sizes[0]}×{sizes[1]}×{sizes[2]} volume has too many voxels.");
+        if (count > MaxVoxels)
+            throw Error(sourceName, $"a {sizes[0]}×{sizes[1]}×{sizes[2]} volume has {SizeLimits.Format(count)} voxels, more than {SizeLimits.Format(MaxVoxels)} (512³).");
         // Check the length up front when we can, so a corrupt header cannot trigger a huge allocation.
         if (stream.CanSeek && stream.Length - stream.Position < count)
             throw Error(sourceName, $"truncated data: expected {count} voxel bytes after the header, found {stream.Length - stream.Position}.");
@@ -160,6 +165,16 @@ public sealed class OccupancyVolume
     }
 
     private static InvalidDataException Error(string source, string what) => new($"{source}: {what}");
+
+    /// <summary>R³ as an array length, refused above <see cref="MaxVoxels"/> (R ≤ 512).</summary>
+    internal static int CheckCube(int resolution)
+    {
+        CheckSize(resolution, nameof(resolution));
+        long count = (long)resolution * resolution * resolution;
+        if (count > MaxVoxels)
+            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, $"A cube of {resolution}³ voxels has more than {SizeLimits.Format(MaxVoxels)} (512³).");
+        return (int)count;
+    }
 
     private static int CheckSize(int size, string name)
     {

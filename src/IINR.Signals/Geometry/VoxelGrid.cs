@@ -27,7 +27,7 @@ public static class VoxelGrid
     /// volume, in <see cref="Index(int, int, int, int, int)"/> order: 3 values per voxel.</summary>
     public static float[] Coordinates(int sizeX, int sizeY, int sizeZ)
     {
-        var c = new float[checked(sizeX * sizeY * sizeZ * 3)];
+        var c = new float[SizeLimits.Floats(SizeLimits.Product(sizeX, sizeY, sizeZ, 3), $"The coordinates of a {sizeX}×{sizeY}×{sizeZ} volume", nameof(sizeX))];
         for (int z = 0; z < sizeZ; z++)
             for (int y = 0; y < sizeY; y++)
                 for (int x = 0; x < sizeX; x++)

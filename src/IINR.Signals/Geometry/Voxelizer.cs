@@ -33,11 +33,9 @@ public static class Voxelizer
         double accuracy = FastWindingNumber.DefaultAccuracy, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(mesh);
-        if (resolution < 1 || resolution > OccupancyVolume.MaxSize)
-            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, $"The resolution must lie in 1..{OccupancyVolume.MaxSize}.");
-        var winding = new FastWindingNumber(mesh, accuracy);
         int r = resolution;
-        var field = new float[checked(r * r * r)];
+        var field = new float[OccupancyVolume.CheckCube(r)];
+        var winding = new FastWindingNumber(mesh, accuracy);
         var centres = new float[r];
         for (int i = 0; i < r; i++) centres[i] = VoxelGrid.Center(i, r);
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };

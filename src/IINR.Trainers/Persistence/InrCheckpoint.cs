@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using IINR.Signals;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,29 +69,41 @@ internal static class InrCheckpoint
         buffer.CopyTo(stream);
     }
 
-    /// <summary>Reads a network from <paramref name="stream"/> onto <paramref name="device"/>.</summary>
+    /// <summary>
+    /// Reads a network from <paramref name="stream"/> onto <paramref name="device"/>. A hostile or damaged stream fails with
+    /// an <see cref="InvalidDataException"/> in memory bounded by the stream's own size: the header's length is limited,
+    /// the payload is read only as far as the stream goes, the checksum is verified, and the tensor table and payload size
+    /// are compared with the network the options describe (<see cref="NetworkShape"/>, computed without allocating) before
+    /// any network is built. Weights that are not finite are refused too.
+    /// </summary>
     public static IterativeInr Read(Stream stream, Device device)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        byte[] all;
-        using (var ms = new MemoryStream()) { stream.CopyTo(ms); all = ms.ToArray(); }
-        if (all.Length < Magic.Length || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        var prefix = new byte[16];
+        int got = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        if (got < Magic.Length || !prefix.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException("This is not an IINR checkpoint: it does not start with the bytes \"IINRCKPT\".");
-        if (all.Length < 12)
-            throw new InvalidDataException($"The IINR checkpoint is truncated: {all.Length} bytes, too short for a header.");
-        int version = BitConverter.ToInt32(all, 8);
+        if (got < 12)
+            throw new InvalidDataException($"The IINR checkpoint is truncated: {got} bytes, too short for a header.");
+        int version = BitConverter.ToInt32(prefix, 8);
         if (version != FormatVersion)
             throw new InvalidDataException($"The IINR checkpoint has format version {version}; this library reads version {FormatVersion}" +
                 (version > FormatVersion ? " (it was written by a newer IINR: upgrade the package)." : "."));
-        if (all.Length < 12 + 4 + 8 + 32)
-            throw new InvalidDataException($"The IINR checkpoint is truncated: {all.Length} bytes.");
-        int jsonLength = BitConverter.ToInt32(all, 12);
-        if (jsonLength < 2 || 16L + jsonLength + 8 + 32 > all.Length)
-            throw new InvalidDataException($"The IINR checkpoint is truncated or corrupt: its header claims {jsonLength} bytes, the stream has {all.Length}.");
-        long payload = BitConverter.ToInt64(all, 16 + jsonLength);
-        long expected = 16L + jsonLength + 8 + payload + 32;
-        if (payload < 0 || expected != all.Length)
-            throw new InvalidDataException($"The IINR checkpoint is truncated or corrupt: expected {expected} bytes, the stream has {all.Length}.");
+        if (got < 16)
+            throw new InvalidDataException($"The IINR checkpoint is truncated: {got} bytes.");
+        int jsonLength = BitConverter.ToInt32(prefix, 12);
+        if (jsonLength < 2 || jsonLength > MaxHeaderBytes)
+            throw new InvalidDataException($"The IINR checkpoint is corrupt: its header claims {jsonLength} bytes (at most {MaxHeaderBytes} are valid).");
+
+        var head = new byte[16 + jsonLength + 8];
+        prefix.CopyTo(head, 0);
+        got = 16 + stream.ReadAtLeast(head.AsSpan(16), head.Length - 16, throwOnEndOfStream: false);
+        if (got < head.Length)
+            throw new InvalidDataException($"The IINR checkpoint is truncated: {got} bytes, its header needs {head.Length}.");
+        long payload = BitConverter.ToInt64(head, head.Length - 8);
+        if (payload < 0 || payload > Array.MaxLength - head.Length - 32)
+            throw new InvalidDataException($"The IINR checkpoint is corrupt: it declares a payload of {payload} bytes.");
+        var all = ReadRest(stream, head, head.Length + payload + 32);
         var hash = SHA256.HashData(all.AsSpan(0, all.Length - 32));
         if (!hash.AsSpan().SequenceEqual(all.AsSpan(all.Length - 32)))
             throw new InvalidDataException("The IINR checkpoint is corrupt: its SHA-256 checksum does not match its contents.");
@@ -99,20 +113,21 @@ internal static class InrCheckpoint
         {
             header = JsonSerializer.Deserialize<Header>(all.AsSpan(16, jsonLength), Json)
                 ?? throw new InvalidDataException("The IINR checkpoint header is empty.");
+            if (header.Options is null || header.Tensors is null)
+                throw new InvalidDataException("The IINR checkpoint header lacks its options or its tensor table.");
             header.Options.Validate();
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
             throw new InvalidDataException($"The IINR checkpoint header is not valid: {e.Message}", e);
         }
+        CheckTensorTable(header, payload);
 
         using var generator = new Generator(0);
         var network = new IterativeInr(header.Options, header.InputDims, header.Channels, generator);
         try
         {
             var tensors = NamedTensors(network);
-            if (tensors.Count != header.Tensors.Length)
-                throw new InvalidDataException($"The IINR checkpoint holds {header.Tensors.Length} tensors; its options describe a network of {tensors.Count}.");
             long offset = 16L + jsonLength + 8;
             using (no_grad())
             {
@@ -126,6 +141,8 @@ internal static class InrCheckpoint
                     int size = checked((int)(t.NumberOfElements * t.ElementSize));
                     t.bytes = all.AsSpan((int)offset, size);
                     offset += size;
+                    if (!t.isfinite().all().item<bool>())
+                        throw new InvalidDataException($"The IINR checkpoint's tensor {name} holds values that are not finite (NaN or infinite): the model is unusable.");
                 }
             }
             if (device.type != DeviceType.CPU) network.to(device);
@@ -137,6 +154,58 @@ internal static class InrCheckpoint
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The most header bytes a checkpoint may declare (a real header is a few kilobytes).</summary>
+    internal const int MaxHeaderBytes = 1 << 20;
+
+    // The tensor table and payload size against the network the options describe, before anything is allocated.
+    static void CheckTensorTable(Header header, long payload)
+    {
+        if (header.InputDims is < 1 or > TrainingSet.MaxDims || header.Channels is < 1 or > TrainingSet.MaxChannels)
+            throw new InvalidDataException($"The IINR checkpoint is corrupt: it declares D = {header.InputDims}, C = {header.Channels} " +
+                $"(D must be 1 to {TrainingSet.MaxDims}, C 1 to {TrainingSet.MaxChannels}).");
+        var expected = NetworkShape.Tensors(header.Options, header.InputDims, header.Channels);
+        long bytes = NetworkShape.Bytes(expected);
+        if (bytes != payload)
+            throw new InvalidDataException($"The IINR checkpoint is corrupt: its options describe a network of {SizeLimits.Format(bytes)} bytes of weights " +
+                $"({header.Options.HiddenLayers} hidden layers of {header.Options.HiddenSize}), but it holds {SizeLimits.Format(payload)}.");
+        var table = header.Tensors;
+        if (table.Length != expected.Count)
+            throw new InvalidDataException($"The IINR checkpoint holds {table.Length} tensors; its options describe a network of {expected.Count}.");
+        for (int i = 0; i < table.Length; i++)
+        {
+            var entry = table[i];
+            if (entry?.Shape is null || entry.DType != expected[i].DType.ToString() || !entry.Shape.SequenceEqual(expected[i].Shape))
+                throw new InvalidDataException($"The IINR checkpoint's tensor {i} is {entry?.Name} {entry?.DType}[{string.Join(",", entry?.Shape ?? [])}]; " +
+                    $"its options describe {expected[i]}.");
+        }
+    }
+
+    // The whole checkpoint: the header already read, then the declared rest. Nothing of the declared size is allocated
+    // before the stream has shown it holds that much (its length when it can seek, else the bytes actually read).
+    static byte[] ReadRest(Stream stream, byte[] head, long total)
+    {
+        InvalidDataException Truncated(long have) => new(
+            $"The IINR checkpoint is truncated or corrupt: expected {total} bytes, the stream has {(have > total ? "more" : have.ToString(CultureInfo.InvariantCulture))}.");
+        if (stream.CanSeek)
+        {
+            long have = head.Length + stream.Length - stream.Position;
+            if (have != total) throw Truncated(have);
+            var all = new byte[total];
+            head.CopyTo(all, 0);
+            stream.ReadExactly(all, head.Length, (int)total - head.Length);
+            return all;
+        }
+        using var buffer = new MemoryStream();
+        buffer.Write(head);
+        var chunk = new byte[1 << 16];
+        int n;
+        // One byte past the declared end shows whether anything follows.
+        while (buffer.Length <= total && (n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, total + 1 - buffer.Length))) > 0)
+            buffer.Write(chunk, 0, n);
+        if (buffer.Length != total) throw Truncated(buffer.Length);
+        return buffer.ToArray();
     }
 
     static List<(string Name, Tensor Tensor)> NamedTensors(IterativeInr network)

@@ -30,6 +30,8 @@ public static class InrTrainer
     /// <param name="cancellationToken">Stops training between iterations.</param>
     /// <param name="monitor">Optional: sees the model every <see cref="ITrainingMonitor.Interval"/> iterations and
     /// may change its weights once training ends (e.g. <see cref="HeldOutStopping"/> restores the best ones).</param>
+    /// <exception cref="TrainingDivergedException">The loss or the weights stopped being finite (no model is returned).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The network's weights would exceed 2 GiB (checked before anything is allocated).</exception>
     public static InrModel Fit(TrainingSet data, InrOptions options, IMeasurementOperator? measurement = null,
         IProgress<InrProgress>? progress = null, CancellationToken cancellationToken = default, ITrainingMonitor? monitor = null) =>
         FitWithEngine(data, options, measurement, progress, cancellationToken, TrainingEngine.Auto, monitor);
@@ -77,10 +79,12 @@ public static class InrTrainer
         var network = CreateNetwork(options, data.Dims, data.Channels, device);
         try
         {
+            var guard = new DivergenceGuard(options, data);
             using (var session = CreateSession([network], [data], options, measurement, device, engine))
             {
                 using var view = monitor is null ? null : new InrModel(network, device, ownsNetwork: false);
-                Train(session, 1, options, progress, cancellationToken, view is null ? null : (monitor!, view));
+                var losses = Train(session, 1, options, progress, cancellationToken, guard, view is null ? null : (monitor!, view));
+                guard.CheckWeights(network, losses[0]);
             }
             return new InrModel(network, device);
         }
@@ -134,8 +138,12 @@ public static class InrTrainer
                     throw;
                 }
             }
+            var guard = new DivergenceGuard(options, data);
             using (session)
-                Train(session, data.Count, options, progress, cancellationToken);
+            {
+                var losses = Train(session, data.Count, options, progress, cancellationToken, guard);
+                for (int k = 0; k < networks.Count; k++) guard.CheckWeights(networks[k], losses[k]);
+            }
             return networks.Select(net => new InrModel(net, device)).ToList();
         }
         catch
@@ -164,6 +172,7 @@ public static class InrTrainer
     /// <summary>A freshly initialised network from <paramref name="options"/>' seed, on <paramref name="device"/>.</summary>
     internal static IterativeInr CreateNetwork(InrOptions options, int dims, int channels, Device device)
     {
+        NetworkShape.EnsureFits(options, dims, channels);
         IterativeInr network;
         using (var init = new Generator((ulong)(uint)options.EffectiveSeed))
             network = new IterativeInr(options, dims, channels, init);
@@ -179,18 +188,25 @@ public static class InrTrainer
         }
     }
 
-    // watch: a monitor of the one signal trained, and a view of its network.
-    static void Train(ITrainingSession session, int signals, InrOptions o, IProgress<InrProgress>? progress, CancellationToken ct,
-        (ITrainingMonitor Monitor, InrModel View)? watch = null)
+    // watch: a monitor of the one signal trained, and a view of its network. Returns each signal's last loss; every
+    // loss is checked before it is reported.
+    static double[] Train(ITrainingSession session, int signals, InrOptions o, IProgress<InrProgress>? progress, CancellationToken ct,
+        DivergenceGuard guard, (ITrainingMonitor Monitor, InrModel View)? watch = null)
     {
         var clock = Stopwatch.StartNew();
+        var losses = new double[signals];
         for (int it = 0; it < o.Iterations; it++)
         {
             ct.ThrowIfCancellationRequested();
             session.Step(it);
+            for (int k = 0; k < signals; k++)
+            {
+                losses[k] = session.LastLoss(k);
+                guard.CheckLoss(it, losses[k]);
+            }
             if (progress is not null && ((it + 1) % o.ProgressInterval == 0 || it + 1 == o.Iterations))
                 for (int k = 0; k < signals; k++)
-                    progress.Report(new InrProgress(it + 1, o.Iterations, session.LastLoss(k), session.Psnr(k), session.LearningRate(it), clock.Elapsed) { Signal = k });
+                    progress.Report(new InrProgress(it + 1, o.Iterations, losses[k], session.Psnr(k), session.LearningRate(it), clock.Elapsed) { Signal = k });
             if (watch is { } w && ((it + 1) % w.Monitor.Interval == 0 || it + 1 == o.Iterations))
             {
                 session.Finish(); // the fused step keeps its weights outside the module until asked
@@ -199,6 +215,7 @@ public static class InrTrainer
         }
         session.Finish();
         if (watch is { } done) done.View.InEvalMode(done.Monitor.Complete);
+        return losses;
     }
 
     sealed class SignalProgress(IProgress<InrProgress> inner, int signal) : IProgress<InrProgress>

@@ -168,12 +168,18 @@ internal static class ModelPersistence
 
         var payloadPath = EntryPath(ctx.Directory, PayloadEntryName);
         byte[]? payload = null;
-        if (!ctx.TryLoadBinaryStream(PayloadEntryName, r => payload = r.ReadBytes((int)length)))
+        long stored = -1;
+        if (!ctx.TryLoadBinaryStream(PayloadEntryName, r =>
+            {
+                // The declared length is allocated only when the entry holds it (a damaged or hostile key could claim 2 GB).
+                stored = r.BaseStream.CanSeek ? r.BaseStream.Length : -1;
+                if (stored < 0 || stored == length) payload = r.ReadBytes((int)length);
+            }))
             throw new IINRModelFormatException(
                 $"The {format.DisplayName} in the model zip has no payload entry '{payloadPath}' (its weights); the zip is incomplete.");
-        if (payload!.Length != length)
+        if (payload is null || payload.Length != length)
             throw new IINRModelFormatException(
-                $"The payload entry '{payloadPath}' of the {format.DisplayName} holds {payload.Length} bytes, but {length} were saved; the zip is damaged.");
+                $"The payload entry '{payloadPath}' of the {format.DisplayName} holds {(payload?.Length ?? stored)} bytes, but {length} were saved; the zip is damaged.");
 
         return new PersistedComponent(columns, payload);
     }

@@ -248,6 +248,86 @@ public sealed class PersistenceTests
 
     // ---- helpers ----
 
+    [TestMethod]
+    public void AHostileCheckpointInAZipFailsFastNamingTheEntry()
+    {
+        // A valid zip whose checkpoint (with a recomputed SHA-256) claims a 64×65536 network.
+        var path = SaveModel();
+        RewriteEntry(path, "TransformerChain/" + ModelPersistence.PayloadEntryName, payload =>
+        {
+            // Same length, so the entry keeps the length Model.key records: fields at their default value make room.
+            var forged = IINR.Tests.Core.HostileCheckpointTests.Forge(payload, h =>
+            {
+                var o = h["Options"]!.AsObject();
+                o["HiddenLayers"] = 64;
+                o["HiddenSize"] = 65536;
+                o.Remove("MaxFullBatch");
+                o.Remove("ChunkSize");
+            }, headerLength: BitConverter.ToInt32(payload, 12));
+            Assert.AreEqual(payload.Length, forged.Length);
+            forged.CopyTo(payload, 0);
+        });
+        long before = Process.GetCurrentProcess().PeakWorkingSet64;
+        var clock = Stopwatch.StartNew();
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => IINRModel.Load(new MLContext(), path, out _));
+        TestContext.WriteLine("IINRModel.Load: " + e.Message);
+        StringAssert.Contains(e.Message, "'TransformerChain/IINRPayload.bin'");
+        StringAssert.Contains(e.Message, "64 hidden layers of 65536");
+        Assert.IsLessThan(10.0, clock.Elapsed.TotalSeconds);
+        Assert.IsLessThan(200L << 20, Process.GetCurrentProcess().PeakWorkingSet64 - before, "no network was built");
+    }
+
+    [TestMethod]
+    public void SavingADisposedTransformerLeavesTheFileIntact()
+    {
+        var path = SaveModel();
+        var saved = File.ReadAllBytes(path);
+        var ml = new MLContext(seed: 1);
+        var model = (IINRTransformer)IINRModel.Load(ml, path, out var schema);
+        model.Dispose();
+        Assert.Throws<Exception>(() => IINRModel.Save(ml, model, schema, path));
+        CollectionAssert.AreEqual(saved, File.ReadAllBytes(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(_dir), "no temporary file is left");
+    }
+
+    [TestMethod]
+    public void AKilledSaverNeverDamagesTheSavedModel()
+    {
+        // A child process saves a model over target.zip in a loop; SIGKILL lands at some point of a save.
+        var source = SaveModel();
+        var target = Path.Combine(_dir, "target.zip");
+        File.Copy(source, target);
+        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "IINR.FreshLoad.dll"), "save-loop", source, target }) start.ArgumentList.Add(arg);
+        using (var child = Process.Start(start)!)
+        {
+            // Both pipes drained asynchronously: a child blocked on a full stderr pipe must not hang the test.
+            int saves = 0;
+            var stderr = new StringBuilder();
+            using var fifthSave = new ManualResetEventSlim();
+            child.OutputDataReceived += (_, e) => { if (e.Data == "saved" && Interlocked.Increment(ref saves) == 5) fifthSave.Set(); };
+            child.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+            child.BeginOutputReadLine();
+            child.BeginErrorReadLine();
+            bool saved = fifthSave.Wait(TimeSpan.FromMinutes(2));
+            child.Kill(entireProcessTree: true);   // SIGKILL: no handler, no finally
+            child.WaitForExit();
+            lock (stderr) Assert.IsTrue(saved, "the child saved 5 times: " + stderr);
+        }
+        // The target is a complete model, whether the kill landed before, during or after a rename: the zip's timestamps
+        // differ from save to save, its model payload does not.
+        using (var expectedZip = ZipFile.OpenRead(source))
+        using (var targetZip = ZipFile.OpenRead(target))
+            CollectionAssert.AreEqual(ReadEntry(expectedZip, "TransformerChain/" + ModelPersistence.PayloadEntryName),
+                ReadEntry(targetZip, "TransformerChain/" + ModelPersistence.PayloadEntryName));
+        using (var loaded = (IINRTransformer)IINRModel.Load(new MLContext(), target, out _))
+            Assert.AreEqual(2, loaded.CoordinateDimension);
+        // The next save to the same target removes what the killed writer left.
+        using (var model = (IINRTransformer)IINRModel.Load(new MLContext(), source, out var schema))
+            IINRModel.Save(new MLContext(), model, schema, target);
+        CollectionAssert.AreEquivalent(new[] { source, target }, Directory.GetFiles(_dir));
+    }
+
     private string SaveModel()
     {
         var ml = new MLContext(seed: 1);

@@ -44,7 +44,7 @@ public abstract class Backbone : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Widths D, H, …, H, C of a backbone with <paramref name="hiddenLayers"/> hidden layers after the first.</summary>
-    protected static int[] Widths(int inputDims, int hidden, int hiddenLayers, int channels)
+    protected internal static int[] Widths(int inputDims, int hidden, int hiddenLayers, int channels)
     {
         var w = new int[hiddenLayers + 3];
         w[0] = inputDims;

@@ -21,7 +21,7 @@ public sealed class WireBackbone : Backbone
     {
         Omega0 = omega0;
         Scale = scale;
-        ComplexWidth = Math.Max(1, (int)(hidden / Math.Sqrt(2)));
+        ComplexWidth = ComplexWidthOf(hidden);
         var widths = Widths(inputDims, ComplexWidth, hiddenLayers, channels);
         layers = new TorchSharp.Modules.ModuleList<DenseLayer>();
         for (int i = 0; i + 1 < widths.Length; i++)
@@ -43,6 +43,9 @@ public sealed class WireBackbone : Backbone
 
     /// <summary>H', the complex hidden width.</summary>
     public int ComplexWidth { get; }
+
+    /// <summary>⌊H/√2⌋ complex units (at least 1): about as many real parameters per layer as a real layer of H.</summary>
+    internal static int ComplexWidthOf(int hidden) => Math.Max(1, (int)(hidden / Math.Sqrt(2)));
 
     /// <inheritdoc/>
     public override long MultiplyAddsPerCoordinate => _madds;
