@@ -21,7 +21,7 @@ namespace Microsoft.ML.IINR;
 /// ImageFile.SavePng(upscaled.Image, "small-4x.png");
 /// </code>
 /// </example>
-public sealed class IINRCatalog
+public sealed partial class IINRCatalog
 {
     private readonly ContextEnvironment _env;
 

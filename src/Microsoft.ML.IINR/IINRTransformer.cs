@@ -59,7 +59,7 @@ public sealed class IINRTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>The entry format. 0x00010002: columns, checkpoint payload (checked by its own SHA-256), then D, C, steps,
     /// device, image frame. 0x00010001 (still read) also stored a SHA-256 of the payload in Model.key.</summary>
     internal static readonly ModelFormat Format = new("IINR transformer", "IINRTRNS", LoaderSignature,
-        verWrittenCur: 0x00010002, verReadableCur: 0x00010002, verWeCanReadBack: 0x00010001);
+        verWrittenCur: 0x00010002, verReadableCur: 0x00010002, verWeCanReadBack: 0x00010001, lastVersionWithPayloadHash: 0x00010001);
 
     private readonly InrModel _model;
     private readonly bool _ownsModel;

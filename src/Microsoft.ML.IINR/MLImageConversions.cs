@@ -1,5 +1,6 @@
 using IINR.Signals;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.IINR;
 
@@ -37,6 +38,17 @@ public static class MLImageConversions
         }
         return result;
     }
+
+    /// <summary>
+    /// Lets a plain <see cref="MLImage"/> property or field (without <see cref="ImageTypeAttribute"/>) stand for a
+    /// variable-size image column, as <c>LoadImages</c> and the IINR image steps produce, in the classes given to
+    /// <c>LoadFromEnumerable</c>, <c>CreateEnumerable</c> and <c>PredictionEngine</c>. ML.NET 5.0.1 has no other way to
+    /// declare one: <c>[ImageType]</c> without a size fails. Registers the pair with ML.NET's
+    /// <see cref="DataViewTypeManager"/>; idempotent and thread-safe. The image steps
+    /// (<see cref="IINRCatalog.SuperResolveImages"/>, <see cref="IINRCatalog.DenoiseImages"/>) call it when they are
+    /// created or loaded; call it yourself before loading such classes earlier.
+    /// </summary>
+    public static void RegisterVariableSizeImageType() => DataViewTypeManager.Register(new ImageDataViewType(), typeof(MLImage));
 
     /// <summary>Converts a 1- or 3-channel image to an opaque <see cref="MLPixelFormat.Rgba32"/> <see cref="MLImage"/>
     /// (grey is replicated to R, G and B), quantised as <see cref="ImageFile.SavePng(SignalImage, string)"/> does.</summary>

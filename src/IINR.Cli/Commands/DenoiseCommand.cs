@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using IINR.Cli.Batch;
 using IINR.Cli.Output;
 using IINR.Signals;
 using IINR.Trainers;
@@ -13,9 +14,9 @@ namespace IINR.Cli.Commands;
 internal sealed class DenoiseCommand
 {
     readonly CliContext _ctx;
-    readonly Option<string> _input = new("--input", "-i") { Description = "Noisy image (PNG, JPEG, BMP).", Required = true };
-    readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits).", Required = true };
-    readonly Option<string?> _reference = new("--reference", "-r") { Description = "The clean image: report PSNR/SSIM of the output and of the noisy input." };
+    readonly Option<string> _input = new("--input", "-i") { Description = "Noisy image (PNG, JPEG, BMP); or a folder of them (folder mode: --jobs, --shard, --summary).", Required = true };
+    readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits); in folder mode a folder (a.jpg → a.png).", Required = true };
+    readonly Option<string?> _reference = new("--reference", "-r") { Description = "The clean image: report PSNR/SSIM of the output and of the noisy input. In folder mode a folder of them, matched by file name." };
     readonly Option<string> _steps = new("--steps")
     {
         Description = "Inference steps: a number, or auto = hold out a few percent of the pixels from training and pick the steps (1..8) that predict them best.",
@@ -27,6 +28,7 @@ internal sealed class DenoiseCommand
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (against the noisy pixels) against iteration as a PNG." };
     readonly TrainingOptionSet _training = new(b => IINROptions.ForDenoising(b), steps: false);
     readonly OutputOptionSet _common = new();
+    readonly BatchOptionSet _batch = new();
 
     DenoiseCommand(CliContext ctx)
     {
@@ -47,7 +49,7 @@ internal sealed class DenoiseCommand
     {
         var c = new DenoiseCommand(ctx);
         return CommandBuilder.Build("denoise", "Denoise an image by fitting it; the inference steps are chosen by hold-out validation unless given.", c.Run,
-            [c._input, c._output, c._reference, c._steps, c._holdOut, c._refit, c._model, c._curve, .. c._training.All, .. c._common.All]);
+            [c._input, c._output, c._reference, c._steps, c._holdOut, c._refit, c._model, c._curve, .. c._training.All, .. c._common.All, .. c._batch.All]);
     }
 
     int Run(ParseResult r)
@@ -55,8 +57,6 @@ internal sealed class DenoiseCommand
         string input = r.GetValue(_input)!, output = r.GetValue(_output)!;
         string? referencePath = r.GetValue(_reference), modelPath = r.GetValue(_model), curvePath = r.GetValue(_curve), reportPath = r.GetValue(_common.Report);
         bool quiet = r.GetValue(_common.Quiet);
-        Paths.RequireExtension(output, ".png", "--output");
-        Paths.RequireExtension(curvePath, ".png", "--curve");
         var options = _training.Build(r, _ctx.Cancellation);
         string stepsText = r.GetValue(_steps)!;
         bool automatic = stepsText.Equals("auto", StringComparison.OrdinalIgnoreCase);
@@ -67,6 +67,12 @@ internal sealed class DenoiseCommand
         }
         double holdOut = r.GetValue(_holdOut);
         bool refit = r.GetValue(_refit);
+        if (BatchOptionSet.IsFolder(input))
+            return _batch.Run(_ctx, r, "denoise", input, output, referencePath, quiet,
+                [("--model", modelPath is not null), ("--curve", curvePath is not null), ("--report", reportPath is not null)],
+                (ml, execution) => ml.Transforms.IINR.DenoiseImages(FolderBatch.OutputColumn, FolderBatch.InputColumn, options, automatic, holdOut, refit: refit, execution: execution));
+        Paths.RequireExtension(output, ".png", "--output");
+        Paths.RequireExtension(curvePath, ".png", "--curve");
         using var outputs = OutputFiles.Prepare([("--input", input), ("--reference", referencePath)],
             ("--output", output), ("--model", modelPath), ("--curve", curvePath), ("--report", reportPath));
         var noisy = Inputs.LoadImage(input);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IINR.Cli.Batch;
 using IINR.Cli.Output;
 using IINR.Signals;
 using IINR.Trainers;
@@ -12,16 +13,17 @@ namespace IINR.Cli.Commands;
 internal sealed class SuperResCommand
 {
     readonly CliContext _ctx;
-    readonly Option<string> _input = new("--input", "-i") { Description = "Low-resolution image (PNG, JPEG, BMP) or builtin:testscene[:SIZE].", Required = true };
+    readonly Option<string> _input = new("--input", "-i") { Description = "Low-resolution image (PNG, JPEG, BMP) or builtin:testscene[:SIZE]; or a folder of them (folder mode: --jobs, --shard, --summary).", Required = true };
     readonly Option<double> _scale = new("--scale", "-s") { Description = "Output size as a multiple of the input size (any value, e.g. 4 = 4× zero-shot).", DefaultValueFactory = _ => 4 };
     readonly Option<int> _trainScale = new("--train-scale") { Description = "Integer scale of the rendered training grid, area-averaged back to the input (the paper: 2).", DefaultValueFactory = _ => TaskPresets.SuperResolutionTrainingScale };
-    readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits).", Required = true };
-    readonly Option<string?> _reference = new("--reference", "-r") { Description = "The true high-resolution image (same size as the output): report PSNR/SSIM of the output and of bicubic upsampling." };
+    readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits); in folder mode a folder (a.jpg → a.png).", Required = true };
+    readonly Option<string?> _reference = new("--reference", "-r") { Description = "The true high-resolution image (same size as the output): report PSNR/SSIM of the output and of bicubic upsampling. In folder mode a folder of them, matched by file name." };
     readonly Option<string?> _bicubic = new("--bicubic") { Description = "Also write the bicubic upsampling as a PNG." };
     readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (through the forward model) against iteration as a PNG." };
     readonly TrainingOptionSet _training = new(b => IINROptions.ForSuperResolution(b));
     readonly OutputOptionSet _common = new();
+    readonly BatchOptionSet _batch = new();
 
     SuperResCommand(CliContext ctx)
     {
@@ -33,7 +35,7 @@ internal sealed class SuperResCommand
     {
         var c = new SuperResCommand(ctx);
         return CommandBuilder.Build("superres", "Super-resolve an image: fit it through the forward model (render at --train-scale×, area-average back), render at --scale×.", c.Run,
-            [c._input, c._scale, c._trainScale, c._output, c._reference, c._bicubic, c._model, c._curve, .. c._training.All, .. c._common.All]);
+            [c._input, c._scale, c._trainScale, c._output, c._reference, c._bicubic, c._model, c._curve, .. c._training.All, .. c._common.All, .. c._batch.All]);
     }
 
     int Run(ParseResult r)
@@ -42,13 +44,17 @@ internal sealed class SuperResCommand
         string? referencePath = r.GetValue(_reference), bicubicPath = r.GetValue(_bicubic), modelPath = r.GetValue(_model), curvePath = r.GetValue(_curve);
         string? reportPath = r.GetValue(_common.Report);
         bool quiet = r.GetValue(_common.Quiet);
-        Paths.RequireExtension(output, ".png", "--output");
-        Paths.RequireExtension(bicubicPath, ".png", "--bicubic");
-        Paths.RequireExtension(curvePath, ".png", "--curve");
         var options = _training.Build(r, _ctx.Cancellation);
         double scale = r.GetValue(_scale);
         options.TrainingScale = r.GetValue(_trainScale);
         options.Validate();
+        if (BatchOptionSet.IsFolder(input))
+            return _batch.Run(_ctx, r, "superres", input, output, referencePath, quiet,
+                [("--bicubic", bicubicPath is not null), ("--model", modelPath is not null), ("--curve", curvePath is not null), ("--report", reportPath is not null)],
+                (ml, execution) => ml.Transforms.IINR.SuperResolveImages(FolderBatch.OutputColumn, FolderBatch.InputColumn, scale, options, execution));
+        Paths.RequireExtension(output, ".png", "--output");
+        Paths.RequireExtension(bicubicPath, ".png", "--bicubic");
+        Paths.RequireExtension(curvePath, ".png", "--curve");
         using var outputs = OutputFiles.Prepare([("--input", input), ("--reference", referencePath)],
             ("--output", output), ("--bicubic", bicubicPath), ("--model", modelPath), ("--curve", curvePath), ("--report", reportPath));
         var lr = Inputs.LoadImage(input);

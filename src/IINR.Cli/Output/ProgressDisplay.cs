@@ -12,19 +12,21 @@ internal static class ProgressDisplay
     {
         if (quiet) return work(null);
         if (!context.Interactive) return work(new PlainProgress(context.Out));
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        return LiveBars(context).Start(ctx => work(new LiveProgress(ctx)));
+    }
+
+    /// <summary>Spectre.Console progress bars on the terminal behind <paramref name="context"/>'s output.</summary>
+    public static Progress LiveBars(CliContext context) =>
+        AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(context.Out),
             Ansi = AnsiSupport.Detect,
             ColorSystem = ColorSystemSupport.Detect,
             Interactive = InteractionSupport.Yes,
-        });
-        return console.Progress()
+        }).Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx => work(new LiveProgress(ctx)));
-    }
+                new ElapsedTimeColumn(), new RemainingTimeColumn());
 
     /// <summary>Runs one library call that trains (<paramref name="work"/> receives <paramref name="options"/> with their
     /// progress set), shows its progress and records its training curve; <paramref name="labels"/> name its phases.</summary>

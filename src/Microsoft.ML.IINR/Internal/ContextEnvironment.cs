@@ -24,6 +24,13 @@ internal sealed class ContextEnvironment
         return new ContextEnvironment(EnvironmentOf(catalog));
     }
 
+    /// <summary>The environment ML.NET hands a component it loads (<c>mlContext.Model.Load</c>'s context).</summary>
+    internal static ContextEnvironment Of(IHostEnvironment env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        return new ContextEnvironment(env);
+    }
+
     // Non-inlined, like ModelPersistence's: the internal members bind only after EnsureCompatible has had its say.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IHostEnvironment EnvironmentOf(TransformsCatalog catalog) => ((IInternalCatalog)catalog).Environment;

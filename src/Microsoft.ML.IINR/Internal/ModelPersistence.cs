@@ -18,7 +18,7 @@ internal sealed class ModelFormat
 {
     /// <summary>Describes a format; checks the lengths ML.NET's header can hold.</summary>
     public ModelFormat(string displayName, string modelSignature, string loaderSignature,
-        uint verWrittenCur, uint verReadableCur, uint verWeCanReadBack)
+        uint verWrittenCur, uint verReadableCur, uint verWeCanReadBack, uint lastVersionWithPayloadHash = 0)
     {
         // ModelHeader stores the model signature in one ulong and the loader signature in three.
         if (modelSignature.Length != 8 || modelSignature.Any(c => c > 0x7F))
@@ -34,6 +34,7 @@ internal sealed class ModelFormat
         VerWrittenCur = verWrittenCur;
         VerReadableCur = verReadableCur;
         VerWeCanReadBack = verWeCanReadBack;
+        LastVersionWithPayloadHash = lastVersionWithPayloadHash;
     }
 
     /// <summary>Human-readable component name for messages.</summary>
@@ -53,6 +54,10 @@ internal sealed class ModelFormat
 
     /// <summary>Oldest format version this build still reads.</summary>
     public uint VerWeCanReadBack { get; }
+
+    /// <summary>The last version of this format that stored a SHA-256 of the payload after its length in Model.key
+    /// (skipped when read); 0 = none did.</summary>
+    public uint LastVersionWithPayloadHash { get; }
 
     /// <summary>The model signature as ML.NET packs it (little-endian bytes, space = 0).</summary>
     public ulong PackedModelSignature =>
@@ -82,7 +87,8 @@ internal sealed class IINRModelFormatException(string message) : FormatException
 /// <list type="bullet">
 /// <item><c>Model.key</c>: ML.NET's header (<see cref="ModelFormat"/>), then
 ///   <c>int n</c>, <c>n</c> column names (ids into the header's string table),
-///   <c>long payloadLength</c> (format 0x00010001 followed it with a 32-byte SHA-256 of the payload).
+///   <c>long payloadLength</c> (up to <see cref="ModelFormat.LastVersionWithPayloadHash"/>, IINRTransformer's 0x00010001,
+///   followed by a 32-byte SHA-256 of the payload).
 ///   A caller may append its own fields to <c>ctx.Writer</c> after <see cref="Save"/> and read them
 ///   after <see cref="Load"/>.</item>
 /// <item><see cref="PayloadEntryName"/>: the payload bytes, unframed.</item>
@@ -105,8 +111,6 @@ internal static class ModelPersistence
 
     private const int MaxColumns = 1 << 16;
 
-    // The last format version that stored a SHA-256 of the payload in Model.key (skipped when read).
-    private const uint LastVersionWithPayloadHash = 0x00010001;
     private const int PayloadHashLength = 32;
 
     /// <summary>Writes the header, column names and payload of a component being saved.</summary>
@@ -163,7 +167,7 @@ internal static class ModelPersistence
         long length = reader.ReadInt64();
         if (length < 0 || length > Array.MaxLength)
             throw Damaged(format, where, $"it declares a payload of {length} bytes");
-        if (ctx.Header.ModelVerWritten <= LastVersionWithPayloadHash && reader.ReadBytes(PayloadHashLength).Length != PayloadHashLength)
+        if (ctx.Header.ModelVerWritten <= format.LastVersionWithPayloadHash && reader.ReadBytes(PayloadHashLength).Length != PayloadHashLength)
             throw Damaged(format, where, "it ends inside the payload checksum");
 
         var payloadPath = EntryPath(ctx.Directory, PayloadEntryName);

@@ -118,8 +118,7 @@ public sealed class PersistenceTests
         var inputs = Path.Combine(_dir, "inputs.txt");
         File.WriteAllLines(inputs, Queries().Select(p => $"{Bits(p.X)} {Bits(p.Y)}"));
 
-        var (exitCode, stdout, stderr) = Run(DotnetHost(),
-            Path.Combine(AppContext.BaseDirectory, "IINR.FreshLoad.dll"), path, inputs, "Reconstruction");
+        var (exitCode, stdout, stderr) = ChildProcess.Run("IINR.FreshLoad.dll", path, inputs, "Reconstruction");
         Assert.AreEqual(0, exitCode, $"IINR.FreshLoad failed.\nstdout:\n{stdout}\nstderr:\n{stderr}");
 
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -238,12 +237,12 @@ public sealed class PersistenceTests
         Assert.DoesNotContain("Environment", problem);
         StringAssert.Contains(problem, $"Use Microsoft.ML {MLNetInternals.ExpectedVersion}");
 
-        // The transformer's loader is registered through [assembly: LoadableClass] on Microsoft.ML.IINR.
-        var attributes = typeof(IINRTransformer).Assembly.GetCustomAttributes()
-            .Where(a => a.GetType().FullName == "Microsoft.ML.LoadableClassAttribute").ToArray();
-        Assert.HasCount(1, attributes, "exactly one LoadableClass on Microsoft.ML.IINR (the probe is gone)");
-        var loadNames = (string[])attributes[0].GetType().GetProperty("LoadNames")!.GetValue(attributes[0])!;
-        CollectionAssert.AreEqual(new[] { IINRTransformer.LoaderSignature }, loadNames);
+        // The loaders are registered through [assembly: LoadableClass] on Microsoft.ML.IINR: the coordinate transformer's
+        // and the image-column step's, nothing else (the probe is gone).
+        var loadNames = typeof(IINRTransformer).Assembly.GetCustomAttributes()
+            .Where(a => a.GetType().FullName == "Microsoft.ML.LoadableClassAttribute")
+            .SelectMany(a => (string[])a.GetType().GetProperty("LoadNames")!.GetValue(a)!).ToArray();
+        CollectionAssert.AreEquivalent(new[] { IINRTransformer.LoaderSignature, IINRImageTransformer.LoaderSignature }, loadNames);
     }
 
     // ---- helpers ----
@@ -297,7 +296,7 @@ public sealed class PersistenceTests
         var source = SaveModel();
         var target = Path.Combine(_dir, "target.zip");
         File.Copy(source, target);
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(ChildProcess.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "IINR.FreshLoad.dll"), "save-loop", source, target }) start.ArgumentList.Add(arg);
         using (var child = Process.Start(start)!)
         {
@@ -389,28 +388,5 @@ public sealed class PersistenceTests
         long fp = BitConverter.ToInt64(modelKey, (int)Marshal.OffsetOf(headerType, "FpAssemblyName"));
         uint cb = BitConverter.ToUInt32(modelKey, (int)Marshal.OffsetOf(headerType, "CbAssemblyName"));
         return Encoding.Unicode.GetString(modelKey, (int)fp, (int)cb);
-    }
-
-    private static string DotnetHost()
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host)) return host;
-        var self = Environment.ProcessPath;
-        return self != null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-    }
-
-    private static (int ExitCode, string Stdout, string Stderr) Run(string fileName, params string[] args)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("IINR.FreshLoad did not finish within 2 minutes");
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }
