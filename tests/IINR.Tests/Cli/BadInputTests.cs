@@ -84,4 +84,30 @@ public sealed class BadInputTests
         Fails(ExitCodes.Failure, "neither an OBJ mesh", "occupancy", "--input", _h.PathOf("mesh.txt"));
         Fails(ExitCodes.Failure, "IINROCC1", "occupancy", "--input", _h.PathOf("small.png"));
     }
+
+    [TestMethod]
+    public void OutputsThatNameAnInputOrEachOtherAreRefusedBeforeTraining()
+    {
+        // No --iterations: were training to run first, each case would take minutes, not milliseconds.
+        string input = _h.PathOf("small.png"), model = _h.PathOf("m.zip");
+        var before = File.ReadAllBytes(input);
+        Fails(ExitCodes.Usage, "is the file --input reads", "fit", "--input", input, "--model", input);
+        Fails(ExitCodes.Usage, "is the file --input reads", "fit", "--input", input, "--output", input);
+        Fails(ExitCodes.Usage, "both name", "fit", "--input", input, "--output", _h.PathOf("c.png"), "--curve", _h.PathOf("c.png"));
+        Fails(ExitCodes.Usage, "both name", "fit", "--input", input, "--output", _h.PathOf("r.png"), "--report", _h.PathOf("r.png"));
+        Fails(ExitCodes.Usage, "is the file --reference reads", "superres", "--input", input, "--reference", _h.PathOf("other.png"), "--output", _h.PathOf("other.png"));
+        Directory.CreateDirectory(_h.PathOf("folder.png"));
+        Fails(ExitCodes.Usage, "is a directory", "fit", "--input", input, "--output", _h.PathOf("folder.png"));
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(input), "the input is untouched");
+        Assert.IsFalse(File.Exists(model), "nothing was written");
+    }
+
+    [TestMethod]
+    public void AnOutputFolderThatCannotBeCreatedFailsBeforeTraining()
+    {
+        // A folder below a regular file cannot exist, whoever runs the test (root included).
+        var run = _h.Run("fit", "--input", _h.PathOf("small.png"), "--output", Path.Combine(_h.PathOf("other.png"), "sub", "out.png"));
+        Assert.AreNotEqual(0, run.Code, run.Error);
+        StringAssert.Contains(run.Error, "--output", "the message names the option");
+    }
 }
