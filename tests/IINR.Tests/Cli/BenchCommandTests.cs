@@ -51,9 +51,14 @@ public sealed class BenchCommandTests
         Assert.AreEqual(ImageMetrics.Psnr(NoiseSimulator.AddPhotonNoise(scene, 30, NoiseSimulator.DefaultReadoutSigma, seed: 1).Clamp01(), scene),
             denoise.GetProperty("inputPsnr").GetDouble(), 1e-9);
         var torus = root.GetProperty("occupancy").EnumerateArray().First(r => r.GetProperty("shape").GetString() == "torus" && r.GetProperty("backbone").GetString() == "Siren");
-        var volume = Voxelizer.Voxelize(Shapes.Torus().NormalizeToUnitCube(0.05f, out _), 8);
-        using (var iterative = iinr.FitOccupancy(volume, Quick(IINROptions.ForOccupancy(), iterative: true)))
+        var sampling = new OccupancyFitOptions { Resolution = 8, PointCount = 10_000, TestPointCount = 10_000 };
+        using (var iterative = iinr.FitOccupancy(Shapes.Torus().NormalizeToUnitCube(0.05f, out _), Quick(IINROptions.ForOccupancy(), iterative: true), sampling))
+        {
             Assert.AreEqual(iterative.Metrics.IoU, torus.GetProperty("iterativeIoU").GetDouble(), 1e-12);
+            Assert.AreEqual(iterative.UniformMetrics!.IoU, torus.GetProperty("iterativeUniformIoU").GetDouble(), 1e-12);
+            Assert.AreEqual(iterative.FineGridMetrics!.IoU, torus.GetProperty("iterativeFineGridIoU").GetDouble(), 1e-12);
+        }
+        StringAssert.Contains(md, "10,000 uniform random points, the 16³ grid");
         Assert.IsTrue(root.GetProperty("totalSeconds").GetDouble() > 0);
     }
 
