@@ -57,6 +57,9 @@ public sealed record BenchSettings(
     /// <summary>Thread counts of the speed suite: <see cref="Threads"/> when given, else 1 and 2 (1 on a single core).</summary>
     public IReadOnlyList<int> SpeedThreads => Threads is int t ? [t] : Environment.ProcessorCount >= 2 ? [1, 2] : [1];
 
+    /// <summary>What the occupancy suite trains on: sampled points (default) or the R³ grid (the paper's protocol).</summary>
+    public OccupancyTrainingPoints OccupancyTraining { get; init; } = OccupancyTrainingPoints.Sampled;
+
     /// <summary>Occupancy training points per fit, and as many uniform test points (the occupancy-network protocol's 100k; 10k with --quick).</summary>
     public int OccupancyPoints { get; init; } = OccupancyFitOptions.DefaultPointCount;
 

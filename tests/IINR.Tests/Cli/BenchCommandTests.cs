@@ -76,6 +76,22 @@ public sealed class BenchCommandTests
     }
 
     [TestMethod]
+    public void OccupancySuiteKeepsTheGridProtocolOnRequest()
+    {
+        using var h = new CliHarness();
+        h.Run("bench", "--quick", "--iterations", "3", "--resolution", "6", "--hidden-size", "8", "--backbones", "siren", "--occupancy-train", "grid",
+            "--threads", "1", "--device", "cpu", "--out", h.PathOf("g"), "--suite", "occupancy", "--quiet").Succeeded();
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("g/results.json")));
+        foreach (var r in json.RootElement.GetProperty("occupancy").EnumerateArray())
+        {
+            Assert.AreEqual("grid", r.GetProperty("training").GetString());
+            Assert.AreEqual(6 * 6 * 6, r.GetProperty("trainingPoints").GetInt32());
+        }
+        StringAssert.Contains(File.ReadAllText(h.PathOf("g/results.md")), "trained on the voxel centres of the 6³ grid");
+        h.Run("bench", "--occupancy-train", "voxels", "--suite", "occupancy").FailedWithOneLine(ExitCodes.Usage);
+    }
+
+    [TestMethod]
     public void SpeedSuiteReportsStepsEndToEndBatchesAndTheGemmReference()
     {
         using var h = new CliHarness();
