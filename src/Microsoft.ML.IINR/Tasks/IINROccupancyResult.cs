@@ -26,18 +26,18 @@ public sealed class IINROccupancyResult : IDisposable
 
     /// <summary>IoU on the grid twice as fine as <see cref="Field"/>'s (2R per axis), whose voxel centres no R³ grid
     /// shares; null when the fit had no mesh to label it (a volume).</summary>
-    public OccupancyMetrics? FineGridMetrics { get; init; }
+    public OccupancyMetrics? FineGridMetrics { get; internal init; }
 
     /// <summary>IoU on points drawn uniformly in [−1, 1]³, independently of the training points
     /// (<see cref="OccupancyFitOptions.TestPointCount"/>, 100k by default): the volumetric IoU of occupancy-network
     /// papers; null when the fit had no mesh to label them (a volume).</summary>
-    public OccupancyMetrics? UniformMetrics { get; init; }
+    public OccupancyMetrics? UniformMetrics { get; internal init; }
 
     /// <summary>What the model was trained on.</summary>
-    public OccupancyTrainingPoints TrainingPoints { get; init; }
+    public OccupancyTrainingPoints TrainingPoints { get; internal init; }
 
     /// <summary>The number of training points (voxels with <see cref="OccupancyTrainingPoints.Grid"/>).</summary>
-    public int TrainingPointCount { get; init; }
+    public int TrainingPointCount { get; internal init; }
 
     /// <summary>The 0.5 isosurface of <see cref="Field"/> by marching cubes, in the grid's [−1, 1]³ coordinates (watertight by
     /// construction); <see cref="UnitCubeTransform.FromNormalized(TriangleMesh)"/> maps it back to a normalised mesh's coordinates.</summary>

@@ -20,7 +20,8 @@ internal static class OccupancyTask
         options.Validate();
         occupancy = occupancy.Clone();
         occupancy.Validate();
-        if (mesh.TriangleCount == 0 || !new BoundingBox(-Vector3.One, Vector3.One).Contains(mesh.Bounds.Min) || !new BoundingBox(-Vector3.One, Vector3.One).Contains(mesh.Bounds.Max))
+        var box = new BoundingBox(-Vector3.One, Vector3.One);
+        if (mesh.TriangleCount == 0 || !box.Contains(mesh.Bounds.Min) || !box.Contains(mesh.Bounds.Max))
             throw new ArgumentException($"The mesh must have triangles and lie in [−1, 1]³ (its bounds are {mesh.Bounds.Min} to {mesh.Bounds.Max}): " +
                 "normalise it first with TriangleMesh.NormalizeToUnitCube.", nameof(mesh));
 
