@@ -1,10 +1,11 @@
-// 3D occupancy with ML.NET: a closed mesh (a generated torus knot, or an OBJ file) is voxelised into
-// an R³ occupancy grid, I-SIREN learns occupancy(x, y, z), the IoU of its 0.5 level set is measured on
-// that grid and on a 2× finer one, and the finer surface is extracted by marching cubes and saved as an OBJ.
-// Usage: dotnet run -c Release --project examples/Occupancy [mesh.obj | resolution = 32] [iterations = 100] [outputDirectory = .] [hiddenSize = 64]
+// 3D occupancy with ML.NET: a closed mesh (a generated torus knot, or an OBJ file) is normalised into [-1, 1]³,
+// I-SIREN learns occupancy(x, y, z) from points sampled in continuous space (uniform in the box and near the surface,
+// labelled inside/outside by the generalised winding number), the IoU of its 0.5 level set is measured off any grid
+// (on uniform random points and on a grid twice as fine as R³) and on the R³ grid, and the surface is extracted from
+// the model at 2R by marching cubes and saved as an OBJ.
+// Usage: dotnet run -c Release --project examples/Occupancy [mesh.obj | resolution = 32] [iterations = 300] [outputDirectory = .] [hiddenSize = 64] [sampled | grid]
 using IINR.Signals.Geometry;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.IINR;
 
 namespace Occupancy;
@@ -18,7 +19,8 @@ public static class Program
         int Arg(int i, int fallback) => args.Length > i && (i > 0 || path is null) ? int.Parse(args[i]) : fallback;
         try
         {
-            Run(Arg(0, 32), Arg(1, 100), args.Length > 2 ? args[2] : ".", Arg(3, 64), path);
+            var training = args.Length > 4 ? Enum.Parse<OccupancyTrainingPoints>(args[4], ignoreCase: true) : OccupancyTrainingPoints.Sampled;
+            Run(Arg(0, 32), Arg(1, 300), args.Length > 2 ? args[2] : ".", Arg(3, 64), path, training).Result.Dispose();
             return 0;
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
@@ -28,48 +30,34 @@ public static class Program
         }
     }
 
-    /// <summary>Fits the mesh's R³ occupancy; returns the IoU on that grid and on a 2R³ grid the model never saw,
-    /// and the surface extracted from the 2R³ prediction.</summary>
-    public static (OccupancyMetrics Metrics, OccupancyMetrics FineMetrics, TriangleMesh Surface) Run(int resolution, int iterations,
-        string outputDirectory, int hiddenSize = 64, string? meshPath = null)
+    /// <summary>Fits the mesh's occupancy on <paramref name="points"/> sampled points (or on the R³ grid); returns the fit
+    /// (IoU on the R³ grid, the 2R³ grid and uniform random points; dispose it) and the surface extracted from the model at 2R.</summary>
+    public static (IINROccupancyResult Result, TriangleMesh Surface) Run(int resolution, int iterations, string outputDirectory, int hiddenSize = 64,
+        string? meshPath = null, OccupancyTrainingPoints training = OccupancyTrainingPoints.Sampled, int points = OccupancyFitOptions.DefaultPointCount)
     {
         var ml = new MLContext(seed: 0);
         var mesh = meshPath is null ? Shapes.TorusKnot() : ObjFile.Read(meshPath);
-        // Into [-1, 1]³ (5 % margin), then inside/outside at each voxel centre by the winding number.
-        var normalised = mesh.NormalizeToUnitCube(0.05f, out var toMesh);
-        var volume = Voxelizer.Voxelize(normalised, resolution);
-        var data = ml.Data.LoadFromOccupancy(volume);            // one row per voxel: Coordinates (3), Signal (1)
+        var normalised = mesh.NormalizeToUnitCube(0.05f, out var toMesh);   // into [-1, 1]³ with a 5% margin
 
-        var options = IINROptions.ForOccupancy();        // the occupancy preset: random coordinate batches
+        var options = IINROptions.ForOccupancy();        // the occupancy preset: random coordinate batches, SIREN ω0 = 15
         options.Model = options.Model with { Iterations = iterations, HiddenSize = hiddenSize, Seed = 0 };
-        using var model = ml.Transforms.IINR.Fit(data, options);
-        var metrics = ml.Transforms.IINR.EvaluateOccupancy(model.Transform(data));
-        Console.WriteLine($"{resolution}³ grid, {volume.OccupiedFraction:P1} occupied, {iterations} iterations: {metrics}");
+        var sampling = new OccupancyFitOptions { Resolution = resolution, TrainingPoints = training, PointCount = points, TestPointCount = points };
+        var result = ml.Transforms.IINR.FitOccupancy(normalised, options, sampling);
+        Console.WriteLine($"Trained on {(training == OccupancyTrainingPoints.Grid ? $"the {resolution}³ grid" : $"{result.TrainingPointCount:N0} sampled points")}, {iterations} iterations:");
+        Console.WriteLine($"  {result.UniformMetrics!.Count:N0} uniform random points: {result.UniformMetrics}");
+        Console.WriteLine($"  {2 * resolution}³ grid:  {result.FineGridMetrics}");
+        Console.WriteLine($"  {resolution}³ grid:  {result.Metrics}");
 
-        // The model is continuous: query it on a twice finer grid, whose voxel centres it never saw.
+        // The model is continuous: extract its surface on a twice finer grid, back in the mesh's coordinates.
         int fine = 2 * resolution;
-        var fineVolume = Voxelizer.Voxelize(normalised, fine);
-        var scored = model.Transform(ml.Data.LoadFromOccupancy(fineVolume));
-        // The predicted occupancy per voxel (in the grid's order), read once: Transform is lazy, and
-        // every read of `scored` would run the network over all (2R)³ voxels again.
-        float[] field = ml.Data.CreateEnumerable<Voxel>(scored, reuseRowObject: false).Select(v => v.Reconstruction[0]).ToArray();
-        var fineMetrics = OccupancyMetrics.FromArrays(fineVolume.ToFloatArray(), field);
-        Console.WriteLine($"{fine}³ grid (unseen): {fineMetrics}");
-
-        // Its 0.5 isosurface, back in the mesh's coordinates.
+        var field = result.Model.Predict(VoxelGrid.Coordinates(fine, fine, fine));
         var surface = toMesh.FromNormalized(MarchingCubes.Extract(field, fine));
         Directory.CreateDirectory(outputDirectory);
         ObjFile.Write(Path.Combine(outputDirectory, "reconstruction.obj"), surface);
-        ObjFile.Write(Path.Combine(outputDirectory, "target.obj"), toMesh.FromNormalized(MarchingCubes.Extract(volume)));
+        ObjFile.Write(Path.Combine(outputDirectory, "target.obj"), toMesh.FromNormalized(MarchingCubes.Extract(Voxelizer.Voxelize(normalised, fine))));
         Console.WriteLine($"Saved reconstruction.obj ({surface.VertexCount} vertices, {surface.TriangleCount} triangles, " +
             $"{(surface.TriangleCount == 0 ? "empty: train longer" : surface.IsWatertight() ? "watertight" : "not watertight")}) " +
-            $"and target.obj ({resolution}³) to {Path.GetFullPath(outputDirectory)}");
-        return (metrics, fineMetrics, surface);
-    }
-
-    private sealed class Voxel
-    {
-        [VectorType(1)]
-        public float[] Reconstruction { get; set; } = [];
+            $"and target.obj ({fine}³) to {Path.GetFullPath(outputDirectory)}");
+        return (result, surface);
     }
 }

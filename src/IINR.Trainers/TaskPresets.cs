@@ -27,7 +27,11 @@ public static class TaskPresets
     const double DenoisingScale = 5;       // WIRE s0, Gauss s: the baselines' σ0
 
     const int OccupancyIterations = 300;
-    const int OccupancyBatchSize = 16384;   // random coordinate batches: an R³ grid is large
+    const int OccupancyBatchSize = 16384;   // random coordinate batches: an R³ grid or 100k sampled points are large
+    // Lower than SIREN's 30: off the training points a high ω0 puts ripples between them.
+    const double OccupancySineOmega0 = 15;  // SIREN
+    const double OccupancyGaussScale = 5;   // Gauss s: 10 leaves the surface blurred
+    const double OccupancyGaussLearningRate = 5e-3;
 
     /// <summary>Super-resolution's training scale s: the network renders the observed image's frame on the
     /// s× grid, and the s×s averages are fitted to the observed pixels (the paper's 2).</summary>
@@ -72,9 +76,17 @@ public static class TaskPresets
         Scale = backbone is BackboneKind.Wire or BackboneKind.Gauss ? DenoisingScale : null,
     };
 
-    /// <summary>3D occupancy (D = 3, C = 1) on a voxel grid: random coordinate batches (a grid with fewer voxels
-    /// than a batch trains full-batch).</summary>
+    /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate
+    /// batches (a set with fewer points than a batch trains full-batch); a lower ω0 for SIREN, and a narrower scale with
+    /// a higher learning rate for Gauss, which generalise better between the training points.</summary>
     /// <param name="backbone">The backbone.</param>
-    public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren) =>
-        new() { Backbone = backbone, Iterations = OccupancyIterations, BatchSize = OccupancyBatchSize };
+    public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren) => new()
+    {
+        Backbone = backbone,
+        Iterations = OccupancyIterations,
+        BatchSize = OccupancyBatchSize,
+        Omega0 = backbone is BackboneKind.Siren ? OccupancySineOmega0 : null,
+        Scale = backbone is BackboneKind.Gauss ? OccupancyGaussScale : null,
+        LearningRate = backbone is BackboneKind.Gauss ? OccupancyGaussLearningRate : null,
+    };
 }

@@ -85,13 +85,30 @@ public sealed partial class IINRCatalog
 
     /// <summary>
     /// Fits the occupancy of a voxel grid (D = 3, C = 1; <c>LoadFromOccupancy</c>'s rows), predicts it on the grid,
-    /// measures the IoU at 0.5 and extracts the 0.5 isosurface by marching cubes.
+    /// measures the IoU at 0.5 and extracts the 0.5 isosurface by marching cubes. The grid is all there is to learn
+    /// and to score on: with a mesh, prefer <see cref="FitOccupancy(TriangleMesh, IINROptions?, OccupancyFitOptions?)"/>,
+    /// which learns the shape between the voxel centres and scores it there.
     /// </summary>
     /// <param name="volume">The 0/1 grid; its voxel centres span [−1, 1]³ (<see cref="VoxelGrid"/>).</param>
     /// <param name="options">Null = <see cref="IINROptions.ForOccupancy"/> (SIREN).</param>
     /// <returns>The model, the predicted grid, the IoU and the surface; dispose it to free the model.</returns>
     public IINROccupancyResult FitOccupancy(OccupancyVolume volume, IINROptions? options = null) =>
         OccupancyTask.Fit(_env, volume, options ?? IINROptions.ForOccupancy());
+
+    /// <summary>
+    /// Fits the occupancy of a closed mesh (D = 3, C = 1) in continuous space: by default on points uniform in the box
+    /// and near the surface, labelled by the generalised winding number (or on the voxel grid, the paper's protocol:
+    /// <see cref="OccupancyFitOptions.TrainingPoints"/>). Measures the IoU at 0.5 on the R³ grid, on the 2R³ grid and
+    /// on uniform random points off any grid, and extracts the 0.5 isosurface of the R³ prediction by marching cubes.
+    /// </summary>
+    /// <param name="mesh">Outward-oriented mesh in [−1, 1]³ (<see cref="TriangleMesh.NormalizeToUnitCube"/>).</param>
+    /// <param name="options">Null = <see cref="IINROptions.ForOccupancy"/> (SIREN).</param>
+    /// <param name="occupancy">Sampling and scoring; null = the defaults of <see cref="OccupancyFitOptions"/>.</param>
+    /// <returns>The model, the predicted R³ grid, the three IoUs and the surface; dispose it to free the model.</returns>
+    /// <exception cref="ArgumentException">The mesh does not lie in [−1, 1]³ or encloses nothing, or an option is invalid
+    /// (<see cref="ArgumentException.ParamName"/> names it).</exception>
+    public IINROccupancyResult FitOccupancy(TriangleMesh mesh, IINROptions? options = null, OccupancyFitOptions? occupancy = null) =>
+        OccupancyTask.Fit(_env, mesh, options ?? IINROptions.ForOccupancy(), occupancy ?? new OccupancyFitOptions());
 
     // ---- evaluation ----
 

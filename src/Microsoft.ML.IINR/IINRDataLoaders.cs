@@ -103,12 +103,6 @@ public static class IINRDataLoaders
         string coordinatesColumnName = "Coordinates", string signalColumnName = "Signal")
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return OccupancyView(volume, coordinatesColumnName, signalColumnName);
-    }
-
-    /// <summary>The view of <see cref="LoadFromOccupancy"/>.</summary>
-    internal static IDataView OccupancyView(OccupancyVolume volume, string coordinatesColumnName, string signalColumnName)
-    {
         ArgumentNullException.ThrowIfNull(volume);
         CheckNames(coordinatesColumnName, signalColumnName);
         return new ArrayDataView(
@@ -132,10 +126,17 @@ public static class IINRDataLoaders
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(samples);
+        return OccupancySamplesView(new OccupancySamples((float[])samples.Coordinates.Clone(), (float[])samples.Occupancy.Clone()), coordinatesColumnName, signalColumnName);
+    }
+
+    /// <summary>The view of <see cref="LoadFromOccupancySamples"/> over the samples' own arrays (not copied: the caller keeps them unchanged).</summary>
+    internal static IDataView OccupancySamplesView(OccupancySamples samples, string coordinatesColumnName, string signalColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
         CheckNames(coordinatesColumnName, signalColumnName);
         return new ArrayDataView(
-            new ArrayDataView.Column(coordinatesColumnName, 3, (float[])samples.Coordinates.Clone()),
-            new ArrayDataView.Column(signalColumnName, 1, (float[])samples.Occupancy.Clone()));
+            new ArrayDataView.Column(coordinatesColumnName, 3, samples.Coordinates),
+            new ArrayDataView.Column(signalColumnName, 1, samples.Occupancy));
     }
 
     private static void CheckNames(string coordinatesColumnName, string signalColumnName)

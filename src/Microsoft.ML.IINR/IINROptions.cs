@@ -81,7 +81,7 @@ public sealed class IINROptions
     /// <param name="backbone">The backbone.</param>
     public static IINROptions ForDenoising(BackboneKind backbone = BackboneKind.Siren) => new() { Model = TaskPresets.Denoising(backbone) };
 
-    /// <summary>3D occupancy on a voxel grid (<see cref="TaskPresets.Occupancy"/>).</summary>
+    /// <summary>3D occupancy, on sampled points or a voxel grid (<see cref="TaskPresets.Occupancy"/>).</summary>
     /// <param name="backbone">The backbone.</param>
     public static IINROptions ForOccupancy(BackboneKind backbone = BackboneKind.Siren) => new() { Model = TaskPresets.Occupancy(backbone) };
 

@@ -4,8 +4,8 @@ using Microsoft.ML.IINR.Internal;
 namespace Microsoft.ML.IINR;
 
 /// <summary>
-/// Occupancy quality: intersection over union of the occupied voxels, a voxel counting as occupied
-/// when its value is above <see cref="Threshold"/> (the math is <see cref="VolumeMetrics.IoU(ReadOnlySpan{float}, ReadOnlySpan{float}, float)"/>).
+/// Occupancy quality: intersection over union of the occupied points (voxel centres or points off any grid), a point
+/// counting as occupied when its value is above <see cref="Threshold"/> (the math is <see cref="VolumeMetrics.IoU(ReadOnlySpan{float}, ReadOnlySpan{float}, float)"/>).
 /// </summary>
 public sealed class OccupancyMetrics
 {
@@ -25,11 +25,11 @@ public sealed class OccupancyMetrics
     /// <summary>The occupancy threshold used.</summary>
     public float Threshold { get; }
 
-    /// <summary>Voxels compared.</summary>
+    /// <summary>Points (voxels) compared.</summary>
     public long Count { get; }
 
     /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant($"IoU {IoU:F4} at {Threshold} ({Count} voxels)");
+    public override string ToString() => FormattableString.Invariant($"IoU {IoU:F4} at {Threshold} ({Count} points)");
 
     /// <summary>Compares two occupancy fields of equal length.</summary>
     /// <param name="reference">The ground truth (e.g. 0/1).</param>

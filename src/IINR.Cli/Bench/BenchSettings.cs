@@ -51,11 +51,17 @@ public sealed record BenchSettings(
     /// <summary>The quick preset: every suite in under 10 minutes on 2 CPU cores; checks the machinery, not the paper's claims.</summary>
     public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output)
     {
-        SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
+        OccupancyPoints = 10_000, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
     };
 
     /// <summary>Thread counts of the speed suite: <see cref="Threads"/> when given, else 1 and 2 (1 on a single core).</summary>
     public IReadOnlyList<int> SpeedThreads => Threads is int t ? [t] : Environment.ProcessorCount >= 2 ? [1, 2] : [1];
+
+    /// <summary>What the occupancy suite trains on: sampled points (default) or the R³ grid (the paper's protocol).</summary>
+    public OccupancyTrainingPoints OccupancyTraining { get; init; } = OccupancyTrainingPoints.Sampled;
+
+    /// <summary>Occupancy training points per fit, and as many uniform test points (the occupancy-network protocol's 100k; 10k with --quick).</summary>
+    public int OccupancyPoints { get; init; } = OccupancyFitOptions.DefaultPointCount;
 
     /// <summary>Image side of the speed suite's end-to-end comparison with PyTorch.</summary>
     public int SpeedFitSize { get; init; } = 256;

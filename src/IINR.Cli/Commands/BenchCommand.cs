@@ -27,7 +27,8 @@ internal sealed class BenchCommand
     readonly Option<int> _seeds = new Option<int>("--seeds") { Description = "Seeds per configuration in the fit suite (mean ± std and a paired sign test).", DefaultValueFactory = _ => 1 }.InRange(1, 100);
     readonly Option<int?> _hiddenLayers = new("--hidden-layers") { Description = "Backbone hidden layers. Default: 3 (2 with --quick)." };
     readonly Option<int?> _hiddenSize = new("--hidden-size") { Description = "Backbone width. Default: 128 (64 with --quick)." };
-    readonly Option<int?> _resolution = new Option<int?>("--resolution") { Description = "Occupancy grid side R. Default: 48 (24 with --quick)." }.InRange(4, 512);
+    readonly Option<int?> _resolution = new Option<int?>("--resolution") { Description = "Occupancy grid side R (also scored on the 2R grid). Default: 48 (24 with --quick)." }.InRange(4, OccupancyFitOptions.MaxResolution);
+    readonly Option<string> _occupancyTrain = new("--occupancy-train") { Description = "What the occupancy suite trains on: 'sampled' points in continuous space, or the R³ 'grid' (the paper's protocol).", DefaultValueFactory = _ => "sampled" };
     readonly Option<string[]> _meshes = new("--mesh") { Description = "Extra closed OBJ meshes for the occupancy suite.", AllowMultipleArgumentsPerToken = true };
     readonly Option<string?> _speedSizes = new("--speed-sizes") { Description = "Image sides of the speed suite, comma-separated. Default: 128,256 (64,128 with --quick)." };
     readonly Option<int?> _threads = new("--threads") { Description = "libtorch CPU threads (default: libtorch's choice, the physical cores)." };
@@ -41,8 +42,9 @@ internal sealed class BenchCommand
     {
         var c = new BenchCommand(ctx);
         c._device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        c._occupancyTrain.AcceptOnlyFromAmong("sampled", "grid");
         return CommandBuilder.Build("bench", "Reproduce the paper's comparisons at CPU scale (plain vs I-version at equal iterations and size) and measure speed; writes results.md and results.json.", c.Run,
-            [c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet]);
+            [c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._occupancyTrain, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet]);
     }
 
     static BackboneKind ParseBackboneName(string name)
@@ -67,6 +69,7 @@ internal sealed class BenchCommand
             HiddenLayers = r.GetValue(_hiddenLayers) ?? s.HiddenLayers,
             HiddenSize = r.GetValue(_hiddenSize) ?? s.HiddenSize,
             OccupancyResolution = r.GetValue(_resolution) ?? s.OccupancyResolution,
+            OccupancyTraining = r.GetValue(_occupancyTrain) == "grid" ? OccupancyTrainingPoints.Grid : OccupancyTrainingPoints.Sampled,
             Meshes = r.GetValue(_meshes) ?? [],
             SpeedSizes = ParseSizes(r.GetValue(_speedSizes)) ?? s.SpeedSizes,
             Threads = r.GetValue(_threads),

@@ -59,6 +59,9 @@ public sealed class BadInputTests
         Fails(ExitCodes.Usage, "--output must name a .obj file", "occupancy", "--output", _h.PathOf("x.stl"));
         Fails(ExitCodes.Usage, "--resolution", "occupancy", "--resolution", "1");
         Fails(ExitCodes.Usage, "builtin:sphere", "occupancy", "--input", "builtin:teapot");
+        Fails(ExitCodes.Usage, "--train", "occupancy", "--train", "voxels");
+        Fails(ExitCodes.Usage, "--points", "occupancy", "--points", "0");
+        Fails(ExitCodes.Usage, "must be at most 256", "occupancy", "--resolution", "300");
         Fails(ExitCodes.Usage, "Unrecognized", "fitt");
         Fails(ExitCodes.Usage, "Unrecognized", "fit", "--colour", "red");
     }

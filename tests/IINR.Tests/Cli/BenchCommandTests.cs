@@ -51,9 +51,14 @@ public sealed class BenchCommandTests
         Assert.AreEqual(ImageMetrics.Psnr(NoiseSimulator.AddPhotonNoise(scene, 30, NoiseSimulator.DefaultReadoutSigma, seed: 1).Clamp01(), scene),
             denoise.GetProperty("inputPsnr").GetDouble(), 1e-9);
         var torus = root.GetProperty("occupancy").EnumerateArray().First(r => r.GetProperty("shape").GetString() == "torus" && r.GetProperty("backbone").GetString() == "Siren");
-        var volume = Voxelizer.Voxelize(Shapes.Torus().NormalizeToUnitCube(0.05f, out _), 8);
-        using (var iterative = iinr.FitOccupancy(volume, Quick(IINROptions.ForOccupancy(), iterative: true)))
+        var sampling = new OccupancyFitOptions { Resolution = 8, PointCount = 10_000, TestPointCount = 10_000 };
+        using (var iterative = iinr.FitOccupancy(Shapes.Torus().NormalizeToUnitCube(0.05f, out _), Quick(IINROptions.ForOccupancy(), iterative: true), sampling))
+        {
             Assert.AreEqual(iterative.Metrics.IoU, torus.GetProperty("iterativeIoU").GetDouble(), 1e-12);
+            Assert.AreEqual(iterative.UniformMetrics!.IoU, torus.GetProperty("iterativeUniformIoU").GetDouble(), 1e-12);
+            Assert.AreEqual(iterative.FineGridMetrics!.IoU, torus.GetProperty("iterativeFineGridIoU").GetDouble(), 1e-12);
+        }
+        StringAssert.Contains(md, "10,000 uniform random points, the 16³ grid");
         Assert.IsTrue(root.GetProperty("totalSeconds").GetDouble() > 0);
     }
 
@@ -68,6 +73,22 @@ public sealed class BenchCommandTests
         CollectionAssert.AreEqual(new[] { "Siren", "Siren", "Finer", "Finer" }, fit, "two seeds of each chosen backbone, in the usual order");
         var denoise = json.RootElement.GetProperty("denoise").EnumerateArray().Select(r => r.GetProperty("backbone").GetString()).Distinct().ToArray();
         CollectionAssert.AreEqual(new[] { "Siren", "Finer" }, denoise);
+    }
+
+    [TestMethod]
+    public void OccupancySuiteKeepsTheGridProtocolOnRequest()
+    {
+        using var h = new CliHarness();
+        h.Run("bench", "--quick", "--iterations", "3", "--resolution", "6", "--hidden-size", "8", "--backbones", "siren", "--occupancy-train", "grid",
+            "--threads", "1", "--device", "cpu", "--out", h.PathOf("g"), "--suite", "occupancy", "--quiet").Succeeded();
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("g/results.json")));
+        foreach (var r in json.RootElement.GetProperty("occupancy").EnumerateArray())
+        {
+            Assert.AreEqual("grid", r.GetProperty("training").GetString());
+            Assert.AreEqual(6 * 6 * 6, r.GetProperty("trainingPoints").GetInt32());
+        }
+        StringAssert.Contains(File.ReadAllText(h.PathOf("g/results.md")), "trained on the voxel centres of the 6³ grid");
+        h.Run("bench", "--occupancy-train", "voxels", "--suite", "occupancy").FailedWithOneLine(ExitCodes.Usage);
     }
 
     [TestMethod]

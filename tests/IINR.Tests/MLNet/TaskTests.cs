@@ -116,6 +116,72 @@ public sealed class TaskTests
     }
 
     [TestMethod]
+    public void FitOccupancyOfAMeshScoresOffTheGridOnPointsItNeverSaw()
+    {
+        var torus = Shapes.Torus().NormalizeToUnitCube(0.05f, out _);
+        var options = Tiny(IINROptions.ForOccupancy(), iterations: 40);
+        var sampling = new OccupancyFitOptions { Resolution = 8, PointCount = 4000, TestPointCount = 3000, SamplingSeed = 5 };
+        using var result = new MLContext().Transforms.IINR.FitOccupancy(torus, options, sampling);
+        Assert.AreEqual(OccupancyTrainingPoints.Sampled, result.TrainingPoints);
+        Assert.AreEqual(4000, result.TrainingPointCount);
+        var sampler = new OccupancySampler(torus, maxDegreeOfParallelism: 1);
+        var uniform = sampler.Uniform(3000, 6);
+        Assert.AreEqual(uniform.IoU(result.Model.Predict(uniform.Coordinates)), result.UniformMetrics!.IoU, 1e-12);
+        Assert.AreEqual(3000L, result.UniformMetrics.Count);
+        var fine = sampler.Grid(16);
+        Assert.AreEqual(fine.IoU(result.Model.Predict(fine.Coordinates)), result.FineGridMetrics!.IoU, 1e-12);
+        Assert.AreEqual(16L * 16 * 16, result.FineGridMetrics.Count);
+        var grid = sampler.Grid(8);
+        CollectionAssert.AreEqual(result.Model.Predict(grid.Coordinates), result.Field);
+        Assert.AreEqual(grid.IoU(result.Field), result.Metrics.IoU, 1e-12);
+        Assert.AreEqual(MarchingCubes.Extract(result.Field, 8).TriangleCount, result.Surface.TriangleCount);
+    }
+
+    [TestMethod]
+    public void SampledTrainingGeneralisesBetterOffTheGridThanGridTraining()
+    {
+        // Measured (1 thread, seed 0): trained on the 12³ grid, IoU 1.000 on it but 0.620 on uniform points and 0.642 on
+        // the 24³ grid; trained on 20k sampled points, 0.909 and 0.902 (0.843 on the 12³ grid).
+        var knot = Shapes.TorusKnot().NormalizeToUnitCube(0.05f, out _);
+        var iinr = new MLContext().Transforms.IINR;
+        var options = Tiny(IINROptions.ForOccupancy(), iterations: 150);
+        options.Model = options.Model with { HiddenLayers = 2, HiddenSize = 32, Iterative = false };
+        using var onGrid = iinr.FitOccupancy(knot, options, new OccupancyFitOptions { TrainingPoints = OccupancyTrainingPoints.Grid, Resolution = 12, TestPointCount = 10_000 });
+        using var sampled = iinr.FitOccupancy(knot, options, new OccupancyFitOptions { Resolution = 12, PointCount = 20_000, TestPointCount = 10_000 });
+        Assert.AreEqual(12 * 12 * 12, onGrid.TrainingPointCount);
+        Assert.IsGreaterThan(onGrid.UniformMetrics!.IoU + 0.15, sampled.UniformMetrics!.IoU, $"sampled {sampled.UniformMetrics}, grid {onGrid.UniformMetrics}");
+        Assert.IsGreaterThan(onGrid.FineGridMetrics!.IoU + 0.15, sampled.FineGridMetrics!.IoU, $"sampled {sampled.FineGridMetrics}, grid {onGrid.FineGridMetrics}");
+        Assert.IsGreaterThan(0.85, sampled.UniformMetrics.IoU);
+        Assert.IsGreaterThan(sampled.Metrics.IoU, onGrid.Metrics.IoU, "the grid-trained model fits its own grid better");
+    }
+
+    [TestMethod]
+    public void FitOccupancyOfAMeshNamesABadOptionOrMesh()
+    {
+        var iinr = new MLContext().Transforms.IINR;
+        var sphere = Shapes.IcoSphere().NormalizeToUnitCube(0.05f, out _);
+        var options = Tiny(IINROptions.ForOccupancy());
+        foreach (var (bad, name) in new (OccupancyFitOptions, string)[]
+        {
+            (new() { SurfaceSpread = 0 }, nameof(OccupancyFitOptions.SurfaceSpread)),
+            (new() { UniformFraction = 1.5 }, nameof(OccupancyFitOptions.UniformFraction)),
+            (new() { Resolution = 1 }, nameof(OccupancyFitOptions.Resolution)),
+            (new() { Resolution = 257 }, nameof(OccupancyFitOptions.Resolution)),
+            (new() { PointCount = 0 }, nameof(OccupancyFitOptions.PointCount)),
+            (new() { TestPointCount = -1 }, nameof(OccupancyFitOptions.TestPointCount)),
+            (new() { TrainingPoints = (OccupancyTrainingPoints)7 }, nameof(OccupancyFitOptions.TrainingPoints)),
+        })
+        {
+            var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => iinr.FitOccupancy(sphere, options, bad));
+            Assert.AreEqual(name, e.ParamName);
+        }
+        var outside = Shapes.IcoSphere(3f, 1);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => iinr.FitOccupancy(outside, options));
+        Assert.AreEqual("mesh", error.ParamName);
+        StringAssert.Contains(error.Message, "NormalizeToUnitCube");
+    }
+
+    [TestMethod]
     public void FitOccupancyMeasuresAndMeshesItsOwnPrediction()
     {
         var volume = Voxelizer.Voxelize(Shapes.IcoSphere().NormalizeToUnitCube(0.05f, out _), 10);
