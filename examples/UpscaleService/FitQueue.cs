@@ -24,7 +24,7 @@ public sealed class FitQueue(int concurrentFits, int queueLength)
     public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Waits for a fit slot; null when the queue is full. Dispose the slot when the fit is done.</summary>
-    /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled while waiting (not counted here: see <see cref="CountCancelled"/>).</exception>
     public async Task<IDisposable?> TryEnterAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Increment(ref _admitted) > _capacity)
@@ -40,13 +40,15 @@ public sealed class FitQueue(int concurrentFits, int queueLength)
         catch (OperationCanceledException)
         {
             Interlocked.Decrement(ref _admitted);
-            Interlocked.Increment(ref _cancelled);
             throw;
         }
         return new Slot(this);
     }
 
-    /// <summary>Counts a fit that was cancelled after it started.</summary>
+    /// <summary>Counts a fit that finished.</summary>
+    public void CountCompleted() => Interlocked.Increment(ref _completed);
+
+    /// <summary>Counts a request cancelled while it waited or fitted.</summary>
     public void CountCancelled() => Interlocked.Increment(ref _cancelled);
 
     private sealed class Slot(FitQueue queue) : IDisposable
@@ -60,7 +62,4 @@ public sealed class FitQueue(int concurrentFits, int queueLength)
             Interlocked.Decrement(ref queue._admitted);
         }
     }
-
-    /// <summary>Counts a fit that finished.</summary>
-    public void CountCompleted() => Interlocked.Increment(ref _completed);
 }

@@ -116,24 +116,31 @@ public sealed class UpscaleServiceTests
     [TestMethod]
     public async Task AFullQueueAnswers503AndADisconnectedClientCancelsItsFit()
     {
-        // One fit at a time, nobody waiting, and a fit far too long to finish during the test unless cancelled.
-        var (app, client) = await StartAsync(Tiny(iterations: 1_000_000, concurrentFits: 1, queueLength: 0));
+        // One fit at a time and one request waiting; a fit far too long to finish during the test unless cancelled.
+        var (app, client) = await StartAsync(Tiny(iterations: 1_000_000, concurrentFits: 1, queueLength: 1));
         await using var _ = app;
         using var __ = client;
 
-        using var disconnect = new CancellationTokenSource();
-        var first = client.PostAsync("/upscale?scale=2", Body(Png(8, 8)), disconnect.Token);
+        using var disconnectFirst = new CancellationTokenSource();
+        using var disconnectSecond = new CancellationTokenSource();
+        var first = client.PostAsync("/upscale?scale=2", Body(Png(8, 8)), disconnectFirst.Token);
         await WaitUntil(async () => (await StatusAsync(client))!.Admitted == 1);
+        var second = client.PostAsync("/upscale?scale=2", Body(Png(8, 8)), disconnectSecond.Token);
+        await WaitUntil(async () => (await StatusAsync(client))!.Admitted == 2);
 
-        using var second = await client.PostAsync("/upscale?scale=2", Body(Png(8, 8)));
-        string text = await second.Content.ReadAsStringAsync();
-        Assert.AreEqual(HttpStatusCode.ServiceUnavailable, second.StatusCode, text);
-        StringAssert.Contains(text, "1 fit(s) are running and 0 waiting");
-        Assert.IsTrue(second.Headers.RetryAfter is not null, "Retry-After");
+        using var third = await client.PostAsync("/upscale?scale=2", Body(Png(8, 8)));
+        string text = await third.Content.ReadAsStringAsync();
+        Assert.AreEqual(HttpStatusCode.ServiceUnavailable, third.StatusCode, text);
+        StringAssert.Contains(text, "1 fit(s) are running and 1 waiting");
+        Assert.IsNotNull(third.Headers.RetryAfter, "Retry-After");
 
-        disconnect.Cancel();
+        // The waiting client leaves, then the fitting one: each is cancelled, and the queue empties.
+        disconnectSecond.Cancel();
+        await Assert.ThrowsAsync<TaskCanceledException>(() => second);
+        await WaitUntil(async () => await StatusAsync(client) == new QueueStatus(1, 0, 1, 1));
+        disconnectFirst.Cancel();
         await Assert.ThrowsAsync<TaskCanceledException>(() => first);
-        await WaitUntil(async () => await StatusAsync(client) == new QueueStatus(0, 0, 1, 1));
+        await WaitUntil(async () => await StatusAsync(client) == new QueueStatus(0, 0, 2, 1));
     }
 
     private static async Task WaitUntil(Func<Task<bool>> condition)
