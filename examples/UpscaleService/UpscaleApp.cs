@@ -135,5 +135,6 @@ public static class UpscaleApp
 /// <param name="Refused">Requests refused with 503.</param>
 public sealed record QueueStatus(int Admitted, long Completed, long Cancelled, long Refused);
 
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(QueueStatus))]
 internal sealed partial class QueueStatusJson : System.Text.Json.Serialization.JsonSerializerContext;
