@@ -52,8 +52,7 @@ public sealed class Upscaler
         {
             using var output = engine.Predict(new LowResolutionRow { Image = input }).HighRes
                 ?? throw new InvalidOperationException("The super-resolution step returned no image.");
-            return new UpscaleResult(ImageFile.EncodePng(output.ToSignalImage()), output.Width, output.Height,
-                report?.ObservationPsnr ?? double.NaN, report?.Seconds ?? double.NaN);
+            return new UpscaleResult(ImageFile.EncodePng(output.ToSignalImage()), report?.ObservationPsnr ?? double.NaN, report?.Seconds ?? double.NaN);
         }
     }
 
@@ -84,8 +83,6 @@ public sealed class Upscaler
 
 /// <summary>An upscaled image.</summary>
 /// <param name="Png">The PNG file's bytes.</param>
-/// <param name="Width">Its width in pixels.</param>
-/// <param name="Height">Its height in pixels.</param>
 /// <param name="ObservationPsnr">PSNR in dB of the fit on the uploaded pixels (through the forward model).</param>
 /// <param name="Seconds">Wall time of the fit and render.</param>
-public sealed record UpscaleResult(byte[] Png, int Width, int Height, double ObservationPsnr, double Seconds);
+public sealed record UpscaleResult(byte[] Png, double ObservationPsnr, double Seconds);
