@@ -143,6 +143,18 @@ public sealed class UpscaleServiceTests
         await WaitUntil(async () => await StatusAsync(client) == new QueueStatus(0, 0, 2, 1));
     }
 
+    [TestMethod]
+    public void SettingsComeFromTheConfigurationAndAreChecked()
+    {
+        var bad = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => UpscaleApp.Create(["--Upscale:MaxScale=1"]));
+        Assert.AreEqual("MaxScale", bad.ParamName);
+        StringAssert.Contains(bad.Message, "Upscale:MaxScale must be from 2 to 16; got 1");
+
+        using var app = UpscaleApp.Create(["--Upscale:MaxInputPixels=100", "--Upscale:QueueLength=0"]);
+        var options = app.Services.GetRequiredService<UpscaleServiceOptions>();
+        Assert.AreEqual((100L, 0, 300), (options.MaxInputPixels, options.QueueLength, options.Iterations));
+    }
+
     private static async Task WaitUntil(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
