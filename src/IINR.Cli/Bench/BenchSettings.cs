@@ -5,7 +5,7 @@ using Microsoft.ML.IINR;
 namespace IINR.Cli.Bench;
 
 /// <summary>What <c>iinr bench</c> runs and at which scale.</summary>
-/// <param name="Suites">Suites to run, in order (fit, sr, denoise, occupancy, ablation, steps, speed).</param>
+/// <param name="Suites">Suites to run, in order (fit, sr, denoise, occupancy, ablation, steps, speed, throughput).</param>
 /// <param name="ImagesDirectory">Images to use (PNG/JPEG/BMP, centre-cropped square and area-resized to <paramref name="Size"/>); null = the generated set.</param>
 /// <param name="ImageCount">How many generated images (the scene and zoomed crops of it) when no directory is given.</param>
 /// <param name="Size">Image side in pixels (the fit and ablation grid; super-resolution observes Size/4 and renders Size).</param>
@@ -41,7 +41,7 @@ public sealed record BenchSettings(
     IReadOnlyList<BackboneKind>? Backbones = null)
 {
     /// <summary>Every suite, in the order <c>--suite all</c> runs them.</summary>
-    public static readonly string[] AllSuites = ["fit", "sr", "denoise", "occupancy", "ablation", "steps", "speed"];
+    public static readonly string[] AllSuites = ["fit", "sr", "denoise", "occupancy", "ablation", "steps", "speed", "throughput"];
 
     /// <summary>The full preset: the scale of docs/RESULTS.md (two 128×128 images, 300 iterations, 3×128: about as many
     /// weights as signal values, the regime of the paper's Kodak runs; fit and sr took 48 min on 2 shared CPU cores, every suite about 1.5 h; docs/RESULTS.md runs the other suites at 64² with 3×64). docs/RESULTS.md explains
@@ -51,8 +51,14 @@ public sealed record BenchSettings(
     /// <summary>The quick preset: every suite in under 10 minutes on 2 CPU cores; checks the machinery, not the paper's claims.</summary>
     public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output)
     {
-        OccupancyPoints = 10_000, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
+        OccupancyPoints = 10_000, ThroughputSizes = [12], ThroughputImages = 2, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
     };
+
+    /// <summary>Input sides of the throughput suite (super-resolution 4× through the CLI's folder mode).</summary>
+    public IReadOnlyList<int> ThroughputSizes { get; init; } = [64, 128];
+
+    /// <summary>Images per size in the throughput suite.</summary>
+    public int ThroughputImages { get; init; } = 4;
 
     /// <summary>Thread counts of the speed suite: <see cref="Threads"/> when given, else 1 and 2 (1 on a single core).</summary>
     public IReadOnlyList<int> SpeedThreads => Threads is int t ? [t] : Environment.ProcessorCount >= 2 ? [1, 2] : [1];

@@ -14,7 +14,7 @@ internal sealed class BenchCommand
     readonly CliContext _ctx;
     readonly Option<string[]> _suite = new("--suite", "-s")
     {
-        Description = "Suites to run: fit, sr, denoise, occupancy, ablation, steps, speed, or all (repeat the option or separate by commas).",
+        Description = "Suites to run: fit, sr, denoise, occupancy, ablation, steps, speed, throughput, or all (repeat the option or separate by commas).",
         DefaultValueFactory = _ => ["all"],
         AllowMultipleArgumentsPerToken = true,
     };

@@ -92,6 +92,24 @@ public sealed class BenchCommandTests
     }
 
     [TestMethod]
+    public void ThroughputSuiteRunsTheFolderModeWithOneAndTwoJobsAndTheSameBytes()
+    {
+        using var h = new CliHarness();
+        h.Run("bench", "--suite", "throughput", "--quick", "--iterations", "8", "--threads", "1", "--device", "cpu", "--out", h.PathOf("tp"), "--quiet").Succeeded();
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("tp/results.json")));
+        var rows = json.RootElement.GetProperty("throughput").EnumerateArray().ToList();
+        CollectionAssert.AreEqual(new[] { 1, 2 }, rows.Select(r => r.GetProperty("jobs").GetInt32()).ToArray());
+        foreach (var r in rows)
+        {
+            Assert.AreEqual(2, r.GetProperty("images").GetInt32());
+            Assert.IsGreaterThan(0.0, r.GetProperty("imagesPerMinute").GetDouble());
+            Assert.IsGreaterThan(0.0, r.GetProperty("trainSeconds").GetDouble());
+            Assert.IsTrue(r.GetProperty("identicalToOneJob").GetBoolean(), "a row's pixels do not depend on --jobs");
+        }
+        StringAssert.Contains(File.ReadAllText(h.PathOf("tp/results.md")), "Throughput: the CLI's folder mode");
+    }
+
+    [TestMethod]
     public void SpeedSuiteReportsStepsEndToEndBatchesAndTheGemmReference()
     {
         using var h = new CliHarness();
