@@ -64,6 +64,10 @@ internal sealed class OccupancyCommand
         var mesh = Inputs.BuiltinMesh(input) ?? (Inputs.IsOccupancyVolume(input) ? null : Inputs.LoadMesh(input));
         var warnings = new List<string>();
         TriangleMesh? normalised = null;
+        if ((mesh is null || r.GetValue(_train) == "grid") && r.GetResult(_points) is { Implicit: false })
+            throw new UsageException(mesh is null
+                ? $"--points applies to --train sampled; '{input}' is a voxel volume, which trains on its grid."
+                : "--points applies to --train sampled; --train grid trains on the voxel grid.");
         if (mesh is null)
         {
             if (r.GetValue(_train) == "sampled")
@@ -94,6 +98,7 @@ internal sealed class OccupancyCommand
             TrainingPoints = normalised is null || r.GetValue(_train) == "grid" ? OccupancyTrainingPoints.Grid : OccupancyTrainingPoints.Sampled,
             Resolution = resolution,
             PointCount = r.GetValue(_points),
+            SamplingSeed = options.Model.EffectiveSeed,
         };
         var (result, curve) = ProgressDisplay.Train(_ctx, quiet, options,
             o => normalised is null ? ml.Transforms.IINR.FitOccupancy(v, o) : ml.Transforms.IINR.FitOccupancy(normalised, o, occupancy), "occupancy");

@@ -89,7 +89,7 @@ internal sealed class TrainingOptionSet
         Omega0 = new Option<double?>("--omega0") { Description = "Frequency ω0 of SIREN and FINER (default 30) and of WIRE (default 20)." };
         Scale = new Option<double?>("--sigma0") { Description = "WIRE's envelope scale s0 / Gauss's scale s (default 10)." };
         LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/FINER/Fourier 1e-3, WIRE 2e-3, Gauss 5e-3)." };
-        Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw.", DefaultValueFactory = _ => 0 };
+        Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw (and of the occupancy points sampled for training).", DefaultValueFactory = _ => 0 };
         Device = new Option<string>("--device") { Description = "Where to train: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         Threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice, the physical cores)." };

@@ -79,5 +79,7 @@ public sealed class OccupancyCommandTests
         Sphere(8, 0.6f).Write(h.PathOf("s.occ"));
         var refused = h.Run("occupancy", "--input", h.PathOf("s.occ"), "--train", "sampled", "--threads", "1").FailedWithOneLine(IINR.Cli.ExitCodes.Usage);
         StringAssert.Contains(refused.Error, "--train sampled needs a mesh");
+        var points = h.Run("occupancy", "--input", h.PathOf("s.occ"), "--points", "500", "--threads", "1").FailedWithOneLine(IINR.Cli.ExitCodes.Usage);
+        StringAssert.Contains(points.Error, "--points applies to --train sampled");
     }
 }
