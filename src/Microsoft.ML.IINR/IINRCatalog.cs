@@ -64,17 +64,19 @@ public sealed partial class IINRCatalog
         ImageTasks.SuperResolve(_env, image, scale, options ?? IINROptions.ForSuperResolution());
 
     /// <summary>
-    /// Denoises <paramref name="noisy"/> by fitting it and rendering the fit. The inference steps matter (more steps
-    /// recover more detail, and eventually the noise): with <paramref name="automaticSteps"/> they are chosen without
-    /// a clean image. A seeded random <paramref name="holdOutFraction"/> of the pixels is left out of training, and of
-    /// 1 to <paramref name="maxSteps"/> steps the one whose prediction at those pixels is closest to their noisy values
-    /// wins: the noise there is independent of the fit, so the expected held-out error is the error against the clean
-    /// image plus the noise variance. The model trained without the held-out pixels renders the output, unless
-    /// <paramref name="refit"/> fits again on all of them.
+    /// Denoises <paramref name="noisy"/> by fitting it and rendering the fit. When to stop training and the inference
+    /// steps decide the result (a longer fit and more steps recover more detail, and eventually the noise): with
+    /// <paramref name="automaticSteps"/> both are chosen without a clean image. A seeded random
+    /// <paramref name="holdOutFraction"/> of the pixels is left out of training and predicted about 20 times during it
+    /// with 1 to <paramref name="maxSteps"/> steps; the weights and step count whose prediction there came closest to the
+    /// noisy values are kept: the noise there is independent of the fit, so the expected held-out error is the error
+    /// against the clean image plus the noise variance. The model trained without the held-out pixels renders the
+    /// output, unless <paramref name="refit"/> fits again on all of them.
     /// </summary>
     /// <param name="noisy">The noisy image.</param>
-    /// <param name="options">Null = <see cref="IINROptions.ForDenoising"/> (SIREN). With fixed steps, <see cref="InrOptions.Steps"/>.</param>
-    /// <param name="automaticSteps">Choose the steps on held-out pixels (a plain backbone has none to choose).</param>
+    /// <param name="options">Null = <see cref="IINROptions.ForDenoising"/> (SIREN). With fixed steps, <see cref="InrOptions.Steps"/>
+    /// and all <see cref="InrOptions.Iterations"/>.</param>
+    /// <param name="automaticSteps">Choose the stopping iteration and the steps on held-out pixels (a plain backbone: the stopping iteration).</param>
     /// <param name="holdOutFraction">Fraction of the pixels held out, in (0, 0.5).</param>
     /// <param name="maxSteps">Largest step count tried, 1 to 64.</param>
     /// <param name="refit">After choosing, fit again on all pixels (twice the training time).</param>

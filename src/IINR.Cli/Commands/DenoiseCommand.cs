@@ -19,11 +19,11 @@ internal sealed class DenoiseCommand
     readonly Option<string?> _reference = new("--reference", "-r") { Description = "The clean image: report PSNR/SSIM of the output and of the noisy input. In folder mode a folder of them, matched by file name." };
     readonly Option<string> _steps = new("--steps")
     {
-        Description = "Inference steps: a number, or auto = hold out a few percent of the pixels from training and pick the steps (1..8) that predict them best.",
+        Description = "Inference steps: a number (trains all --iterations), or auto = hold out a few percent of the pixels from training and keep the stopping iteration and the steps (1..8) that predict them best (with --baseline: the stopping iteration).",
         DefaultValueFactory = _ => "auto",
     };
-    readonly Option<double> _holdOut = new("--hold-out") { Description = "Fraction of the pixels held out to choose the steps (auto).", DefaultValueFactory = _ => TaskPresets.DenoisingHoldOutFraction };
-    readonly Option<bool> _refit = new("--refit") { Description = "After choosing the steps, train again on all pixels (twice the time; see docs/CLI.md for why it is off by default)." };
+    readonly Option<double> _holdOut = new("--hold-out") { Description = "Fraction of the pixels held out to choose the stopping iteration and the steps (auto).", DefaultValueFactory = _ => TaskPresets.DenoisingHoldOutFraction };
+    readonly Option<bool> _refit = new("--refit") { Description = "After choosing, train again on all pixels for the chosen iterations (up to twice the time; see docs/CLI.md for why it is off by default)." };
     readonly Option<string?> _model = new("--model", "-m") { Description = "Save the model with the chosen steps as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR (against the noisy pixels) against iteration as a PNG." };
     readonly TrainingOptionSet _training = new(b => IINROptions.ForDenoising(b), steps: false);
@@ -80,7 +80,7 @@ internal sealed class DenoiseCommand
         if (clean is not null && (clean.Width != noisy.Width || clean.Height != noisy.Height || clean.Channels != noisy.Channels))
             throw new UsageException($"--reference is {clean.Shape} but the input is {noisy.Shape}: they must match.");
         string name = TrainingOptionSet.DisplayName(options.Model);
-        string[] phases = automatic && options.Model.Iterative ? ["denoise (hold-out)", "denoise (refit)"] : ["denoise"];
+        string[] phases = automatic ? ["denoise (hold-out)", "denoise (refit)"] : ["denoise"];
 
         var ml = new MLContext();
         var (result, curve) = ProgressDisplay.Train(_ctx, quiet, options,
@@ -103,7 +103,7 @@ internal sealed class DenoiseCommand
             .Set("model", name).Set("reference", referencePath)
             .Set("steps", options.Model.Iterative ? steps : null).Set("stepsMode", !options.Model.Iterative ? "none (plain backbone)" : selection is not null ? "auto" : "fixed")
             .Set("stepScores", (selection?.Scores ?? []).Select(s => new { steps = s.Steps, heldOutMse = s.HeldOutMse }).ToArray())
-            .Set("heldOutPixels", selection?.HeldOutPixels ?? 0).Set("refitted", selection?.Refitted ?? false)
+            .Set("heldOutPixels", selection?.HeldOutPixels ?? 0).Set("stoppedAt", selection?.Iteration).Set("refitted", selection?.Refitted ?? false)
             .Set("psnr", ours?.Psnr).Set("ssim", ours?.Ssim).Set("noisyPsnr", noisyMetrics?.Psnr).Set("noisySsim", noisyMetrics?.Ssim)
             .Set("gainOverNoisy", ours?.Psnr - noisyMetrics?.Psnr)
             .Set("iterations", options.Model.Iterations).Set("parameters", result.Model.BackboneParameterCount + result.Model.HeadParameterCount)
@@ -115,9 +115,11 @@ internal sealed class DenoiseCommand
 
         if (!quiet)
         {
+            string stop = selection is null ? "" : $"stopped at iteration {selection.Iteration} of {options.Model.Iterations} (held out {selection.HeldOutPixels} pixels){(selection.Refitted ? ", refitted on all pixels" : "")}, ";
             string how = !options.Model.Iterative ? "plain backbone (no steps)" : selection is not null
-                ? $"steps {steps} (auto: held-out MSE {string.Join(" ", selection.Scores.Select(s => $"{s.Steps}:{s.HeldOutMse:0.00000}"))}{(selection.Refitted ? "; refitted on all pixels" : "")})"
+                ? $"steps {steps} (auto: held-out MSE {string.Join(" ", selection.Scores.Select(s => $"{s.Steps}:{s.HeldOutMse:0.00000}"))})"
                 : $"steps {steps}";
+            how = stop + how;
             _ctx.Out.WriteLine($"{name} on {noisy.Width}×{noisy.Height}×{noisy.Channels}: {how}, train {result.TrainSeconds:0.0} s, infer {result.RenderSeconds:0.000} s");
             if (ours is not null && noisyMetrics is not null)
                 _ctx.Out.WriteLine($"vs reference: PSNR {ours.Psnr:0.00} dB, SSIM {Summary.Number(ours.Ssim, "0.0000")}; noisy input PSNR {noisyMetrics.Psnr:0.00} dB, SSIM {Summary.Number(noisyMetrics.Ssim, "0.0000")} ({ours.Psnr - noisyMetrics.Psnr:+0.00;-0.00} dB)");

@@ -13,8 +13,10 @@ namespace Microsoft.ML.IINR.Internal;
 /// </summary>
 internal static class Fitting
 {
-    /// <summary>Fits <paramref name="data"/> with <paramref name="options"/>; the transformer remembers <paramref name="frame"/>.</summary>
-    internal static IINRTransformer Run(ContextEnvironment env, TrainingSet data, IMeasurementOperator? measurement, IINROptions options, ImageFrame? frame)
+    /// <summary>Fits <paramref name="data"/> with <paramref name="options"/>; the transformer remembers <paramref name="frame"/>.
+    /// A <paramref name="monitor"/> sees the model during training (held-out early stopping).</summary>
+    internal static IINRTransformer Run(ContextEnvironment env, TrainingSet data, IMeasurementOperator? measurement, IINROptions options, ImageFrame? frame,
+        ITrainingMonitor? monitor = null)
     {
         var model = options.Model with { Seed = env.Seed(options.Model.Seed) };
         using var channel = env.StartChannel();
@@ -24,7 +26,7 @@ internal static class Fitting
         var clock = System.Diagnostics.Stopwatch.StartNew();
         InrModel fitted;
         using (var cancellation = env.LinkCancellation(options.CancellationToken))
-            fitted = InrTrainer.Fit(data, model, measurement, new LoggedProgress(channel, options.Progress), cancellation.Token);
+            fitted = InrTrainer.Fit(data, model, measurement, new LoggedProgress(channel, options.Progress), cancellation.Token, monitor);
         try
         {
             channel.Info(MessageSensitivity.None, Invariant($"Fitted in {clock.Elapsed.TotalSeconds:0.0} s."));

@@ -44,13 +44,14 @@ public sealed class IINRImageResult : IDisposable
     public void Dispose() => Model.Dispose();
 }
 
-/// <summary>How <see cref="IINRCatalog.Denoise"/> chose the inference steps without a clean image: a seeded random part
-/// of the pixels was held out of training, and the step count whose prediction there came closest to the noisy
-/// values won.</summary>
-/// <param name="Scores">Held-out error per step count tried, 1 to the largest.</param>
+/// <summary>How <see cref="IINRCatalog.Denoise"/> chose the stopping point and the inference steps without a clean image:
+/// a seeded random part of the pixels was held out of training and predicted every few iterations, and the weights and
+/// step count whose prediction there came closest to the noisy values were kept.</summary>
+/// <param name="Scores">Held-out error per step count tried (1 to the largest; a plain backbone only 1) at <paramref name="Iteration"/>.</param>
 /// <param name="HeldOutPixels">Pixels held out of training.</param>
-/// <param name="Refitted">True when the model was then fitted again on all pixels with the chosen steps.</param>
-public sealed record StepSelection(IReadOnlyList<StepScore> Scores, int HeldOutPixels, bool Refitted)
+/// <param name="Refitted">True when the model was then fitted again on all pixels with the chosen steps and iterations.</param>
+/// <param name="Iteration">The training iteration whose weights were kept (the refit trains this many).</param>
+public sealed record StepSelection(IReadOnlyList<StepScore> Scores, int HeldOutPixels, bool Refitted, int Iteration)
 {
     /// <summary>The chosen step count: the one with the smallest held-out error (the fewest on a tie).</summary>
     public int Steps => Scores.MinBy(s => s.HeldOutMse).Steps;

@@ -43,30 +43,26 @@ internal static class ImageTasks
         options.Validate();
         if (options.TrainingScale != 1)
             throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), options.TrainingScale, "Denoising fits the noisy pixels themselves: TrainingScale must be 1.");
-        // A plain backbone has no steps to choose.
-        if (!automaticSteps || !options.Model.Iterative)
+        if (!automaticSteps)
             return FitAndRender(env, noisy, options, noisy.Width, noisy.Height);
 
-        // One seed for the split and the fit.
+        // One seed for the split and the fit. Training leaves the held-out pixels out and watches their error: the
+        // weights and step count that predicted them best are kept (for a plain backbone, the stopping point alone).
         options = options.Clone();
         options.Model = options.Model with { Seed = env.Seed(options.Model.Seed) };
         var clock = Stopwatch.StartNew();
         var (train, held) = Split(noisy, holdOutFraction, options.Model.EffectiveSeed);
-        var model = Fitting.Run(env, train, null, options, ImageFrame.Of(noisy));
+        using var stopping = new HeldOutStopping(held, StoppingInterval(options.Model.Iterations), options.Model.Iterative ? maxSteps : 1);
+        var model = Fitting.Run(env, train, null, options, ImageFrame.Of(noisy), stopping);
         try
         {
-            var scores = new List<StepScore>();
-            for (int s = 1; s <= maxSteps; s++)
-            {
-                options.CancellationToken.ThrowIfCancellationRequested();
-                using var view = model.WithSteps(s);
-                scores.Add(new StepScore(s, ImageMetrics.Mse(view.Predict(held.Coordinates), held.Signal)));
-            }
-            var selection = new StepSelection(scores, held.CoordinateCount, refit);
+            var best = stopping.Best ?? throw new InvalidOperationException("Training ended before the first held-out evaluation.");
+            var scores = stopping.Scores.Where(s => s.Iteration == best.Iteration).Select(s => new StepScore(s.Steps, s.Mse)).ToList();
+            var selection = new StepSelection(scores, held.CoordinateCount, refit, best.Iteration);
             if (refit)
             {
                 model.Dispose();
-                options.Model = options.Model with { Steps = selection.Steps };
+                options.Model = options.Model with { Steps = selection.Steps, Iterations = best.Iteration };
                 model = Fit(env, noisy, options);
             }
             else
@@ -81,6 +77,9 @@ internal static class ImageTasks
             throw;
         }
     }
+
+    /// <summary>Iterations between held-out evaluations of automatic denoising: about 20 over the run.</summary>
+    internal static int StoppingInterval(int iterations) => Math.Max(1, iterations / 20);
 
     /// <summary>Splits the pixels into a training set and a held-out set: a seeded random choice of ⌈fraction·N⌉ pixels, at least 1.</summary>
     internal static (TrainingSet Train, TrainingSet HeldOut) Split(SignalImage image, double fraction, int seed)

@@ -56,7 +56,7 @@ public sealed class TaskTests
     }
 
     [TestMethod]
-    public void DenoiseChoosesTheStepsOnHeldOutPixels()
+    public void DenoiseChoosesTheStoppingPointAndTheStepsOnHeldOutPixels()
     {
         var ml = new MLContext();
         var noisy = NoiseSimulator.AddPhotonNoise(TestScene.Render(12, 12), seed: 3);
@@ -68,6 +68,7 @@ public sealed class TaskTests
         Assert.AreEqual((int)Math.Ceiling(0.05 * 144), selection.HeldOutPixels);
         Assert.AreEqual(selection.Scores.MinBy(s => s.HeldOutMse).Steps, result.Model.Steps, "the output is rendered with the chosen steps");
         Assert.IsFalse(selection.Refitted);
+        Assert.IsTrue(selection.Iteration is >= 1 and <= 20, $"stopped at {selection.Iteration}");
 
         // The scores are the held-out pixels' errors: the same split, predicted by the returned model.
         var (_, held) = ImageTasks.Split(noisy, 0.05, seed: 0);
@@ -87,6 +88,19 @@ public sealed class TaskTests
             Assert.IsTrue(refit.StepSelection!.Refitted);
             Assert.AreEqual(refit.StepSelection.Steps, refit.Model.Steps);
             Assert.AreEqual(refit.StepSelection.Steps, refit.Model.ModelOptions.Steps, "refitted with the chosen steps");
+            Assert.AreEqual(refit.StepSelection.Iteration, refit.Model.ModelOptions.Iterations, "refitted for the chosen iterations");
+        }
+
+        // A plain backbone has no steps to choose, but its stopping point is chosen the same way.
+        var plainOptions = Tiny(IINROptions.ForDenoising(), iterations: 20);
+        plainOptions.Model = plainOptions.Model with { Iterative = false, Steps = 1 };
+        using (var plain = ml.Transforms.IINR.Denoise(noisy, plainOptions))
+        {
+            var chosen = plain.StepSelection!;
+            Assert.AreEqual(1, chosen.Scores.Single().Steps);
+            Assert.IsTrue(chosen.Iteration is >= 1 and <= 20, $"stopped at {chosen.Iteration}");
+            Assert.AreEqual(ImageMetrics.Mse(plain.Model.Predict(held.Coordinates), held.Signal), chosen.Scores[0].HeldOutMse, 1e-12,
+                "the kept weights are the ones scored");
         }
 
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.IINR.Denoise(noisy, options, holdOutFraction: 0.5));
