@@ -10,12 +10,20 @@ public static class BenchImages
     public static IReadOnlyList<(string Name, SignalImage Image)> Load(string? directory, int size, int count)
     {
         if (directory is null) return Generated(size, count);
+        return Files(directory).Select(f => (Path.GetFileNameWithoutExtension(f), Square(ImageFile.Load(f), size))).ToList();
+    }
+
+    /// <summary>Loads every PNG/JPEG/BMP of <paramref name="directory"/> (sorted by name) as it is, for suites that crop.</summary>
+    public static IReadOnlyList<(string Name, SignalImage Image)> LoadFull(string directory) =>
+        Files(directory).Select(f => (Path.GetFileNameWithoutExtension(f), ImageFile.Load(f))).ToList();
+
+    static List<string> Files(string directory)
+    {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"--images directory '{directory}' was not found.");
         var files = Directory.EnumerateFiles(directory)
             .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg" or ".bmp")
             .OrderBy(f => f, StringComparer.Ordinal).ToList();
-        if (files.Count == 0) throw new InvalidDataException($"--images directory '{directory}' holds no PNG, JPEG or BMP file.");
-        return files.Select(f => (Path.GetFileNameWithoutExtension(f), Square(ImageFile.Load(f), size))).ToList();
+        return files.Count > 0 ? files : throw new InvalidDataException($"--images directory '{directory}' holds no PNG, JPEG or BMP file.");
     }
 
     /// <summary>The generated set: the test scene, then zoomed crops of it (different content at the same size).</summary>

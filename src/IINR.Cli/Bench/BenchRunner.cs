@@ -63,6 +63,7 @@ public sealed class BenchRunner
                 case "steps": Steps(); break;
                 case "speed": Speed(); break;
                 case "throughput": Throughput(); break;
+                case "restoration": new RestorationBenchmark(_s, _report, _iinr, PaperBackbones.ToList(), Log, _ct).Run(); break;
                 default: throw new ArgumentException($"Unknown suite '{suite}': expected one of {string.Join(", ", BenchSettings.AllSuites)} or all.");
             }
             _report.Raw("suiteSeconds", new { suite, seconds = clock.Elapsed.TotalSeconds });

@@ -1,11 +1,12 @@
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
+using IINR.Signals;
 using Microsoft.ML.IINR;
 
 namespace IINR.Cli.Bench;
 
 /// <summary>What <c>iinr bench</c> runs and at which scale.</summary>
-/// <param name="Suites">Suites to run, in order (fit, sr, denoise, occupancy, ablation, steps, speed, throughput).</param>
+/// <param name="Suites">Suites to run, in order (fit, sr, denoise, occupancy, ablation, steps, speed, throughput, restoration).</param>
 /// <param name="ImagesDirectory">Images to use (PNG/JPEG/BMP, centre-cropped square and area-resized to <paramref name="Size"/>); null = the generated set.</param>
 /// <param name="ImageCount">How many generated images (the scene and zoomed crops of it) when no directory is given.</param>
 /// <param name="Size">Image side in pixels (the fit and ablation grid; super-resolution observes Size/4 and renders Size).</param>
@@ -41,7 +42,7 @@ public sealed record BenchSettings(
     IReadOnlyList<BackboneKind>? Backbones = null)
 {
     /// <summary>Every suite, in the order <c>--suite all</c> runs them.</summary>
-    public static readonly string[] AllSuites = ["fit", "sr", "denoise", "occupancy", "ablation", "steps", "speed", "throughput"];
+    public static readonly string[] AllSuites = ["fit", "sr", "denoise", "occupancy", "ablation", "steps", "speed", "throughput", "restoration"];
 
     /// <summary>The full preset: the scale of docs/RESULTS.md (two 128×128 images, 300 iterations, 3×128: about as many
     /// weights as signal values, the regime of the paper's Kodak runs; fit and sr took 48 min on 2 shared CPU cores, every suite about 1.5 h; docs/RESULTS.md runs the other suites at 64² with 3×64). docs/RESULTS.md explains
@@ -51,8 +52,25 @@ public sealed record BenchSettings(
     /// <summary>The quick preset: every suite in under 10 minutes on 2 CPU cores; checks the machinery, not the paper's claims.</summary>
     public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output)
     {
+        RestorationLowSides = [12], RestorationDenoiseSide = 32, RestorationTaus = [30], RestorationIterations = 30,
         OccupancyPoints = 10_000, ThroughputSizes = [12], ThroughputImages = 2, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
     };
+
+    /// <summary>Which images of <see cref="ImagesDirectory"/> the restoration suite uses: "tuning" or "keptout"
+    /// (<see cref="RestorationSet"/>'s split by file name), or null for every image.</summary>
+    public string? RestorationImages { get; init; }
+
+    /// <summary>Observed sides of the restoration suite's 4× super-resolution (crops of 4× these sides).</summary>
+    public IReadOnlyList<int> RestorationLowSides { get; init; } = [32, 64];
+
+    /// <summary>Crop side of the restoration suite's denoising.</summary>
+    public int RestorationDenoiseSide { get; init; } = 128;
+
+    /// <summary>Photon levels τ of the restoration suite's denoising.</summary>
+    public IReadOnlyList<double> RestorationTaus { get; init; } = [30, 100];
+
+    /// <summary>Iterations of the restoration suite's fits; null = each task preset's own (the full run).</summary>
+    public int? RestorationIterations { get; init; }
 
     /// <summary>Input sides of the throughput suite (super-resolution 4× through the CLI's folder mode).</summary>
     public IReadOnlyList<int> ThroughputSizes { get; init; } = [64, 128];

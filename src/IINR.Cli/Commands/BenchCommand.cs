@@ -14,12 +14,15 @@ internal sealed class BenchCommand
     readonly CliContext _ctx;
     readonly Option<string[]> _suite = new("--suite", "-s")
     {
-        Description = "Suites to run: fit, sr, denoise, occupancy, ablation, steps, speed, throughput, or all (repeat the option or separate by commas).",
+        Description = "Suites to run: fit, sr, denoise, occupancy, ablation, steps, speed, throughput, restoration, or all (repeat the option or separate by commas).",
         DefaultValueFactory = _ => ["all"],
         AllowMultipleArgumentsPerToken = true,
     };
     readonly Option<bool> _quick = new("--quick") { Description = "Small sizes and few iterations: every suite in under 10 minutes on 2 CPU cores (checks the machinery, not the paper's claims)." };
     readonly Option<string?> _images = new("--images") { Description = "Directory of images (PNG/JPEG/BMP; centre-cropped square, area-resized to --size). Default: the generated set." };
+    readonly Option<string?> _restorationImages = new("--restoration-images") { Description = "Which images of --images the restoration suite uses: 'tuning' or 'keptout' (the development set's split, by file name). Default: all of them." };
+    readonly Option<string?> _restorationSr = new("--restoration-sr") { Description = "Observed sides of the restoration suite's 4× super-resolution, comma-separated, or none. Default: 32,64 (12 with --quick)." };
+    readonly Option<string?> _restorationDenoise = new("--restoration-denoise") { Description = "Photon levels τ of the restoration suite's denoising, comma-separated, or none. Default: 30,100 (30 with --quick)." };
     readonly Option<int?> _imageCount = new Option<int?>("--image-count") { Description = "Generated images to use (the scene and up to 4 zoomed crops). Default: 2 (1 with --quick)." }.InRange(1, 5);
     readonly Option<int?> _size = new Option<int?>("--size") { Description = "Image side in pixels (a multiple of 4). Default: 128 (48 with --quick)." }.InRange(8, 4096);
     readonly Option<int?> _iterations = new("--iterations", "-n") { Description = "Training iterations of every fit. Default: 300 (60 with --quick)." };
@@ -43,8 +46,9 @@ internal sealed class BenchCommand
         var c = new BenchCommand(ctx);
         c._device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         c._occupancyTrain.AcceptOnlyFromAmong("sampled", "grid");
+        c._restorationImages.AcceptOnlyFromAmong("tuning", "keptout");
         return CommandBuilder.Build("bench", "Reproduce the paper's comparisons at CPU scale (plain vs I-version at equal iterations and size) and measure speed; writes results.md and results.json.", c.Run,
-            [c._suite, c._quick, c._images, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._occupancyTrain, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet]);
+            [c._suite, c._quick, c._images, c._restorationImages, c._restorationSr, c._restorationDenoise, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._occupancyTrain, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet]);
     }
 
     static BackboneKind ParseBackboneName(string name)
@@ -62,6 +66,9 @@ internal sealed class BenchCommand
         s = s with
         {
             ImagesDirectory = r.GetValue(_images),
+            RestorationImages = r.GetValue(_restorationImages),
+            RestorationLowSides = ParseList(r.GetValue(_restorationSr), "--restoration-sr", 4, 1024) ?? s.RestorationLowSides,
+            RestorationTaus = ParseList(r.GetValue(_restorationDenoise), "--restoration-denoise", 1, 100_000)?.Select(v => (double)v).ToArray() ?? s.RestorationTaus,
             ImageCount = r.GetValue(_imageCount) ?? s.ImageCount,
             Size = r.GetValue(_size) ?? s.Size,
             Iterations = r.GetValue(_iterations) ?? s.Iterations,
@@ -79,6 +86,8 @@ internal sealed class BenchCommand
                 : null,
         };
         if (s.Backbones is { Count: 0 }) throw new UsageException("--backbones names no backbone.");
+        if (s.RestorationImages is not null && s.ImagesDirectory is null)
+            throw new UsageException("--restoration-images chooses among the files of --images; give --images too.");
         if (s.Size % 4 != 0) throw new UsageException($"--size must be a multiple of 4 (super-resolution observes size/4); got {s.Size}.");
         foreach (var mesh in s.Meshes)
             if (!File.Exists(mesh)) throw new FileNotFoundException($"--mesh file '{mesh}' was not found.", mesh);
@@ -109,6 +118,19 @@ internal sealed class BenchCommand
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 2 || sizes[i] > 4096)
                 throw new UsageException($"--speed-sizes must be comma-separated sides from 2 to 4096; got '{text}'.");
         return parts.Length == 0 ? throw new UsageException("--speed-sizes is empty.") : sizes;
+    }
+
+    // A comma-separated list of whole numbers, "none" for an empty one, or null when the flag is absent.
+    static int[]? ParseList(string? text, string flag, int min, int max)
+    {
+        if (text is null) return null;
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out values[i]) || values[i] < min || values[i] > max)
+                throw new UsageException($"{flag} must be comma-separated whole numbers from {min} to {max}, or none; got '{text}'.");
+        return parts.Length == 0 ? throw new UsageException($"{flag} is empty (write none to skip).") : values;
     }
 
     static List<string> ParseSuites(string[] values)
