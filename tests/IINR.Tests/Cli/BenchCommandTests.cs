@@ -110,6 +110,30 @@ public sealed class BenchCommandTests
     }
 
     [TestMethod]
+    public void RestorationSuiteRunsThePresetsOnTheChosenPhotographs()
+    {
+        using var h = new CliHarness();
+        string photos = h.PathOf("photos");
+        Directory.CreateDirectory(photos);
+        foreach (var name in new[] { "astronaut", "camera" })
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Photographs", name + ".png"), Path.Combine(photos, name + ".png"));
+        h.Run("bench", "--suite", "restoration", "--quick", "--images", photos, "--restoration-images", "keptout", "--backbones", "siren",
+            "--threads", "1", "--device", "cpu", "--out", h.PathOf("r"), "--quiet").Succeeded();
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("r/results.json")));
+        var rows = json.RootElement.GetProperty("restoration").EnumerateArray().ToList();
+        // --quick: SR 4× from 12² and denoising at τ = 30; only the kept-out photograph (astronaut), SIREN only.
+        CollectionAssert.AreEqual(new[] { "sr4x", "denoise" }, rows.Select(r => r.GetProperty("task").GetString()).ToArray());
+        Assert.IsTrue(rows.All(r => r.GetProperty("crop").GetString()!.StartsWith("astronaut@", StringComparison.Ordinal)));
+        Assert.IsTrue(rows[0].GetProperty("bicubicPsnr").GetDouble() > 10 && rows[1].GetProperty("noisyPsnr").GetDouble() > 5);
+        StringAssert.Contains(File.ReadAllText(h.PathOf("r/results.md")), "| SR 4× from 12² | Siren | 1 | bicubic ");
+
+        StringAssert.Contains(h.Run("bench", "--suite", "restoration", "--restoration-images", "keptout").FailedWithOneLine(ExitCodes.Usage).Error, "give --images too");
+        StringAssert.Contains(h.Run("bench", "--suite", "restoration", "--restoration-sr", "32,x").FailedWithOneLine(ExitCodes.Usage).Error, "--restoration-sr must be");
+        StringAssert.Contains(h.Run("bench", "--suite", "restoration", "--images", photos, "--restoration-images", "tuning", "--quick", "--restoration-sr", "none",
+            "--restoration-denoise", "none", "--out", h.PathOf("n"), "--quiet").Succeeded().Out, "results.md");
+    }
+
+    [TestMethod]
     public void SpeedSuiteReportsStepsEndToEndBatchesAndTheGemmReference()
     {
         using var h = new CliHarness();
