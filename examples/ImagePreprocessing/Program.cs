@@ -3,7 +3,7 @@
 //   LoadImages → SuperResolveImages (4×) → ResizeImages (224×224) → ExtractPixels
 // reads that folder as a downstream model's preprocessing would, and each super-resolved image is compared with its
 // reference and with bicubic upscaling of the same file.
-// Usage: dotnet run -c Release --project examples/ImagePreprocessing [referenceFolder = images] [iterations = 300] [outputDirectory = .] [hiddenSize = 256] [concurrentFits = 0: the processor count]
+// Usage: dotnet run -c Release --project examples/ImagePreprocessing [referenceFolder = images] [iterations = 0: the preset's] [outputDirectory = .] [hiddenSize = 0: the preset's] [concurrentFits = 0: the processor count]
 using System.Collections.Concurrent;
 using IINR.Signals;
 using Microsoft.ML;
@@ -21,7 +21,7 @@ public static class Program
         int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i]) : fallback;
         try
         {
-            Run(args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "images"), Arg(1, 300), args.Length > 2 ? args[2] : ".", Arg(3, 256), Arg(4, 0));
+            Run(args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "images"), Arg(1, 0), args.Length > 2 ? args[2] : ".", Arg(3, 0), Arg(4, 0));
             return 0;
         }
         catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
@@ -33,7 +33,9 @@ public static class Program
 
     /// <summary>Runs the pipeline on the 4×-downscaled images of <paramref name="referenceFolder"/>; returns one line per image.</summary>
     /// <param name="concurrentFits">Images fitted at once; 0 = the processor count (one libtorch thread each).</param>
-    public static IReadOnlyList<ImageReport> Run(string referenceFolder, int iterations, string outputDirectory, int hiddenSize = 256, int concurrentFits = 0)
+    /// <param name="iterations">Training iterations per image; 0 = the super-resolution preset's.</param>
+    /// <param name="hiddenSize">Width of the network's hidden layers; 0 = the preset's (one width for every image of a pipeline step).</param>
+    public static IReadOnlyList<ImageReport> Run(string referenceFolder, int iterations, string outputDirectory, int hiddenSize = 0, int concurrentFits = 0)
     {
         if (!Directory.Exists(referenceFolder)) throw new DirectoryNotFoundException($"Reference folder '{referenceFolder}' was not found.");
         string[] references = Directory.GetFiles(referenceFolder, "*.png").Order(StringComparer.Ordinal).ToArray();
@@ -49,7 +51,11 @@ public static class Program
         var data = mlContext.Data.LoadFromEnumerable(references.Select(r => new ImagePath { Path = Path.GetFileName(r) }).ToList());
 
         var options = IINROptions.ForSuperResolution();
-        options.Model = options.Model with { Iterations = iterations, HiddenSize = hiddenSize };
+        options.Model = options.Model with
+        {
+            Iterations = iterations > 0 ? iterations : options.Model.Iterations,
+            HiddenSize = hiddenSize > 0 ? hiddenSize : options.Model.HiddenSize,
+        };
         var reports = new ConcurrentDictionary<long, IINRImageProgress>();   // per row: seconds, PSNR on the observed pixels
         var execution = new IINRImageExecution { ConcurrentFits = concurrentFits, Progress = new CallbackProgress<IINRImageProgress>(r => reports[r.Row] = r) };
 

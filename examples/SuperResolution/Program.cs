@@ -3,7 +3,7 @@
 // super-resolution preset, IINROptions.ForSuperResolution) and renders it
 // at 4×. Without an image, the test scene rendered at size×size is area-downscaled 4× and the
 // upscaled result is compared with the true image and with bicubic upscaling.
-// Usage: dotnet run -c Release --project examples/SuperResolution [low-res.png | size = 128] [iterations = 300] [outputDirectory = .] [hiddenSize = 256]
+// Usage: dotnet run -c Release --project examples/SuperResolution [low-res.png | size = 128] [iterations = 0: the preset's] [outputDirectory = .] [hiddenSize = 0: the preset's]
 using IINR.Signals;
 using Microsoft.ML.IINR;
 
@@ -18,7 +18,7 @@ public static class Program
         int Arg(int i, int fallback) => args.Length > i && (i > 0 || path is null) ? int.Parse(args[i]) : fallback;
         try
         {
-            Run(Arg(0, 128), Arg(1, 300), args.Length > 2 ? args[2] : ".", Arg(3, 256), path);
+            Run(Arg(0, 128), Arg(1, 0), args.Length > 2 ? args[2] : ".", Arg(3, 0), path);
             return 0;
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
@@ -29,12 +29,13 @@ public static class Program
     }
 
     /// <summary>Upscales the image (or the 4×-downscaled test scene) 4×; returns the output size and, for
-    /// the test scene, the PSNR of the output and of bicubic upscaling against the true image.</summary>
+    /// the test scene, the PSNR of the output and of bicubic upscaling against the true image. An iteration count or
+    /// width of 0 keeps the super-resolution preset's.</summary>
     public static (int Width, int Height, double? Psnr, double? BicubicPsnr) Run(int size, int iterations, string outputDirectory,
-        int hiddenSize = 256, string? imagePath = null)
+        int hiddenSize = 0, string? imagePath = null)
     {
         const int Scale = 4;
-        var resolver = new SuperResolver(iterations, hiddenSize);
+        var resolver = new SuperResolver(iterations > 0 ? iterations : null, hiddenSize > 0 ? hiddenSize : null);
         Directory.CreateDirectory(outputDirectory);
         string outputPath = Path.Combine(outputDirectory, "upscaled-4x.png");
         if (imagePath is not null)

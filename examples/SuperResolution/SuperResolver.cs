@@ -15,13 +15,16 @@ namespace SuperResolution;
 public sealed class SuperResolver
 {
     private readonly MLContext _ml = new(seed: 0);
-    private readonly IINROptions _options = IINROptions.ForSuperResolution();   // the task preset: ω0 and training scale
+    private readonly int? _iterations, _hiddenSize;
+    private readonly int _seed;
 
-    /// <param name="iterations">Training iterations per image.</param>
-    /// <param name="hiddenSize">Width of the network's hidden layers.</param>
+    /// <param name="iterations">Training iterations per image; null = the task preset's.</param>
+    /// <param name="hiddenSize">Width of the network's hidden layers; null = the task preset's for the image's size.</param>
     /// <param name="seed">Seed of the weights and of training; equal seeds give equal results.</param>
-    public SuperResolver(int iterations = 300, int hiddenSize = 256, int seed = 0) =>
-        _options.Model = _options.Model with { Iterations = iterations, HiddenSize = hiddenSize, Seed = seed };
+    public SuperResolver(int? iterations = null, int? hiddenSize = null, int seed = 0)
+    {
+        _iterations = iterations; _hiddenSize = hiddenSize; _seed = seed;
+    }
 
     /// <summary>Upscales the image file (PNG, JPEG or BMP) by <paramref name="scale"/>; the caller disposes the result.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -33,7 +36,15 @@ public sealed class SuperResolver
     private MLImage Upscale(SignalImage lowResolution, int scale)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
-        using var result = _ml.Transforms.IINR.SuperResolve(lowResolution, scale, _options);
+        // The task preset for this image: network sized to its pixels, ω0, iterations and training scale.
+        var options = IINROptions.ForSuperResolution(lowResolution);
+        options.Model = options.Model with
+        {
+            Iterations = _iterations ?? options.Model.Iterations,
+            HiddenSize = _hiddenSize ?? options.Model.HiddenSize,
+            Seed = _seed,
+        };
+        using var result = _ml.Transforms.IINR.SuperResolve(lowResolution, scale, options);
         return result.Image.ToMLImage();
     }
 }

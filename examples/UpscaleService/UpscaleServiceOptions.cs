@@ -19,8 +19,8 @@ public sealed class UpscaleServiceOptions
     /// <summary>Requests that may wait for a fit beyond those running; more get 503. Default 4.</summary>
     public int QueueLength { get; set; } = 4;
 
-    /// <summary>Training iterations per image (the super-resolution preset's network otherwise). Default 300.</summary>
-    public int Iterations { get; set; } = 300;
+    /// <summary>Training iterations per image; 0 = the super-resolution preset's. Default 0.</summary>
+    public int Iterations { get; set; }
 
     /// <summary>Width of the network's hidden layers; 0 = the preset's. Default 0.</summary>
     public int HiddenSize { get; set; }
@@ -44,7 +44,7 @@ public sealed class UpscaleServiceOptions
         Check(MaxScale is >= 2 and <= 16, nameof(MaxScale), MaxScale, "from 2 to 16");
         Check(ConcurrentFits is >= 1 and <= 64, nameof(ConcurrentFits), ConcurrentFits, "from 1 to 64");
         Check(QueueLength is >= 0 and <= 10_000, nameof(QueueLength), QueueLength, "from 0 to 10000");
-        Check(Iterations >= 1, nameof(Iterations), Iterations, "at least 1");
+        Check(Iterations >= 0, nameof(Iterations), Iterations, "0 (the preset's) or more");
         Check(HiddenSize >= 0, nameof(HiddenSize), HiddenSize, "0 (the preset's) or more");
         Check(ThreadsPerFit is >= 0 and <= 1024, nameof(ThreadsPerFit), ThreadsPerFit, "0 (automatic) to 1024");
     }

@@ -26,7 +26,7 @@ public sealed class Upscaler
         int threads = options.ThreadsPerFit > 0 ? options.ThreadsPerFit : Math.Max(1, Environment.ProcessorCount / options.ConcurrentFits);
         _options.Model = _options.Model with
         {
-            Iterations = options.Iterations,
+            Iterations = options.Iterations > 0 ? options.Iterations : _options.Model.Iterations,
             HiddenSize = options.HiddenSize > 0 ? options.HiddenSize : _options.Model.HiddenSize,
             Threads = threads,
             Seed = options.Seed,

@@ -16,9 +16,18 @@ public static class TaskPresets
 
     const int FittingIterations = 300;
 
-    const int SuperResolutionIterations = 300;
+    // A smaller network trained longer than for fitting: 4× super-resolution of a small image has few observed values per
+    // weight, and the paper's 3×256 fills the s² unknowns between them with invented texture.
+    const int SuperResolutionIterations = 600;
+    const int SuperResolutionHiddenLayers = 2;
+    const int SuperResolutionHiddenSize = 128;      // for 32×32 observations and fewer
+    const int SuperResolutionMaxHiddenSize = 256;   // from 64×64 observations on
     // A lower ω0 than for fitting: the rendered grid has s² unknowns per observed pixel, which a high ω0 fills with high frequencies.
     const double SuperResolutionSineOmega0 = 15; // SIREN, FINER
+    // WIRE: a low frequency and a wide envelope, and the higher learning rate its authors use.
+    const double SuperResolutionWireOmega0 = 4;
+    const double SuperResolutionWireScale = 4;
+    const double SuperResolutionWireLearningRate = 5e-3;
 
     const int DenoisingIterations = 300;
     // Lower frequencies keep the fit from reproducing the noise.
@@ -50,15 +59,48 @@ public static class TaskPresets
     public static InrOptions Fitting(BackboneKind backbone = BackboneKind.Siren) =>
         new() { Backbone = backbone, Iterations = FittingIterations };
 
-    /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>:
-    /// SIREN and FINER use a lower ω0 than for fitting; the other backbones keep their defaults.</summary>
+    /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
+    /// 2×128 network (the width for a 32×32 input; <see cref="SuperResolution(BackboneKind, int, int)"/> sizes it to the
+    /// input) for 600 iterations, Z drawn afresh every iteration (<see cref="NoiseMode.Resampled"/>), a lower ω0
+    /// for SIREN and FINER than for fitting, and WIRE at ω0 = s0 = 4 with learning rate 5e-3.</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions SuperResolution(BackboneKind backbone = BackboneKind.Siren) => new()
     {
         Backbone = backbone,
         Iterations = SuperResolutionIterations,
-        Omega0 = backbone is BackboneKind.Siren or BackboneKind.Finer ? SuperResolutionSineOmega0 : null,
+        HiddenLayers = SuperResolutionHiddenLayers,
+        HiddenSize = SuperResolutionHiddenSize,
+        Noise = NoiseMode.Resampled,
+        Omega0 = backbone switch
+        {
+            BackboneKind.Siren or BackboneKind.Finer => SuperResolutionSineOmega0,
+            BackboneKind.Wire => SuperResolutionWireOmega0,
+            _ => null,
+        },
+        Scale = backbone is BackboneKind.Wire ? SuperResolutionWireScale : null,
+        LearningRate = backbone is BackboneKind.Wire ? SuperResolutionWireLearningRate : null,
     };
+
+    /// <summary>Super-resolution of an observed image of <paramref name="observedWidth"/>×<paramref name="observedHeight"/>
+    /// pixels: <see cref="SuperResolution(BackboneKind)"/> with the hidden width of <see cref="SuperResolutionHiddenSize"/>.</summary>
+    /// <param name="backbone">The backbone.</param>
+    /// <param name="observedWidth">Width of the low-resolution image in pixels.</param>
+    /// <param name="observedHeight">Height of the low-resolution image in pixels.</param>
+    public static InrOptions SuperResolution(BackboneKind backbone, int observedWidth, int observedHeight) =>
+        SuperResolution(backbone) with { HiddenSize = SuperResolutionHiddenSizeFor(observedWidth, observedHeight) };
+
+    /// <summary>The super-resolution network's hidden width for <paramref name="observedWidth"/>×<paramref name="observedHeight"/>
+    /// observed pixels: 4·√(width·height) rounded to a multiple of 32, from 128 (32×32 and smaller) to 256 (64×64 and
+    /// larger). The observations per weight, not the output size, decide how much detail the fit invents.</summary>
+    /// <param name="observedWidth">Width of the low-resolution image in pixels (≥ 1).</param>
+    /// <param name="observedHeight">Height of the low-resolution image in pixels (≥ 1).</param>
+    public static int SuperResolutionHiddenSizeFor(int observedWidth, int observedHeight)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(observedWidth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(observedHeight, 1);
+        double width = 4 * Math.Sqrt((double)observedWidth * observedHeight);
+        return Math.Clamp((int)Math.Round(width / 32) * 32, SuperResolutionHiddenSize, SuperResolutionMaxHiddenSize);
+    }
 
     /// <summary>Denoising by fitting the noisy image: lower frequencies (ω0 of SIREN, FINER and WIRE) and a
     /// narrower WIRE/Gauss scale, so the fit does not reproduce the noise.</summary>

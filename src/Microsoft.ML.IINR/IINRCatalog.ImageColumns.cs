@@ -1,3 +1,4 @@
+using IINR.Trainers.Backbones;
 using IINR.Trainers;
 
 namespace Microsoft.ML.IINR;
@@ -22,7 +23,7 @@ public sealed partial class IINRCatalog
     /// <param name="outputColumnName">The output image column.</param>
     /// <param name="inputColumnName">The input image column (<c>MLImage</c>); null = <paramref name="outputColumnName"/>.</param>
     /// <param name="scale">Output size as a multiple of the input size (sides rounded), a finite value from 1 to 64.</param>
-    /// <param name="options">The task's options; null = <see cref="IINROptions.ForSuperResolution"/>. Copied here; the
+    /// <param name="options">The task's options; null = <see cref="IINROptions.ForSuperResolution(BackboneKind, int)"/>. Copied here; the
     /// seed (given, else the MLContext's) and <see cref="InrOptions.Threads"/> (given, else 1 per fit) are fixed now.
     /// Their <see cref="IINROptions.CancellationToken"/> applies unless <paramref name="execution"/> gives one.</param>
     /// <param name="execution">Concurrency, progress and cancellation (not saved); null = the defaults.</param>

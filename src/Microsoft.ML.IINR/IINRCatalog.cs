@@ -1,6 +1,7 @@
 using IINR.Signals;
 using IINR.Signals.Geometry;
 using IINR.Trainers;
+using IINR.Trainers.Backbones;
 using Microsoft.ML.IINR.Internal;
 
 namespace Microsoft.ML.IINR;
@@ -57,11 +58,11 @@ public sealed partial class IINRCatalog
     /// </summary>
     /// <param name="image">The low-resolution image.</param>
     /// <param name="scale">Output size as a multiple of the input size (sides rounded, <see cref="ImageFrame.Scaled"/>), a finite value &gt; 0.</param>
-    /// <param name="options">Null = <see cref="IINROptions.ForSuperResolution"/> (SIREN, training scale 2).</param>
+    /// <param name="options">Null = <see cref="IINROptions.ForSuperResolution(SignalImage, BackboneKind, int)"/> for the image (SIREN, training scale 2).</param>
     /// <returns>The upscaled image, the model and the report; dispose it to free the model.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The scale is not a finite value &gt; 0, or gives more than 64 megapixels.</exception>
     public IINRImageResult SuperResolve(SignalImage image, double scale, IINROptions? options = null) =>
-        ImageTasks.SuperResolve(_env, image, scale, options ?? IINROptions.ForSuperResolution());
+        ImageTasks.SuperResolve(_env, image, scale, options ?? IINROptions.ForSuperResolution(image));
 
     /// <summary>
     /// Denoises <paramref name="noisy"/> by fitting it and rendering the fit. When to stop training and the inference

@@ -1,3 +1,4 @@
+using IINR.Signals;
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
 
@@ -9,7 +10,7 @@ namespace Microsoft.ML.IINR;
 /// and how fitting runs (<see cref="TrainingScale"/>, <see cref="Progress"/>, <see cref="CancellationToken"/>).
 /// </summary>
 /// <remarks>
-/// <para>Start from a task preset (<see cref="ForFitting"/>, <see cref="ForSuperResolution"/>,
+/// <para>Start from a task preset (<see cref="ForFitting"/>, <see cref="ForSuperResolution(BackboneKind, int)"/>,
 /// <see cref="ForDenoising"/>, <see cref="ForOccupancy"/>: <see cref="TaskPresets"/>) or from the defaults, and
 /// change what you need: <c>options.Model = options.Model with { Iterations = 500 }</c>.</para>
 /// <para>The estimator copies the options when it is created, so changing them afterwards does not affect it.
@@ -71,11 +72,22 @@ public sealed class IINROptions
     /// <param name="backbone">The backbone.</param>
     public static IINROptions ForFitting(BackboneKind backbone = BackboneKind.Siren) => new() { Model = TaskPresets.Fitting(backbone) };
 
-    /// <summary>Super-resolution (<see cref="TaskPresets.SuperResolution"/>), fitted through the area-average forward model.</summary>
+    /// <summary>Super-resolution (<see cref="TaskPresets.SuperResolution(BackboneKind)"/>), fitted through the area-average forward model.</summary>
     /// <param name="backbone">The backbone.</param>
     /// <param name="trainingScale">The <see cref="TrainingScale"/>.</param>
     public static IINROptions ForSuperResolution(BackboneKind backbone = BackboneKind.Siren, int trainingScale = TaskPresets.SuperResolutionTrainingScale) =>
         new() { Model = TaskPresets.SuperResolution(backbone), TrainingScale = trainingScale };
+
+    /// <summary>Super-resolution of <paramref name="observed"/> (<see cref="TaskPresets.SuperResolution(BackboneKind, int, int)"/>):
+    /// the preset with its network width sized to the observed pixels (128 for 32×32, 256 from 64×64).</summary>
+    /// <param name="observed">The low-resolution image to super-resolve.</param>
+    /// <param name="backbone">The backbone.</param>
+    /// <param name="trainingScale">The <see cref="TrainingScale"/>.</param>
+    public static IINROptions ForSuperResolution(SignalImage observed, BackboneKind backbone = BackboneKind.Siren, int trainingScale = TaskPresets.SuperResolutionTrainingScale)
+    {
+        ArgumentNullException.ThrowIfNull(observed);
+        return new() { Model = TaskPresets.SuperResolution(backbone, observed.Width, observed.Height), TrainingScale = trainingScale };
+    }
 
     /// <summary>Denoising by fitting the noisy image (<see cref="TaskPresets.Denoising"/>).</summary>
     /// <param name="backbone">The backbone.</param>

@@ -51,8 +51,8 @@ internal sealed class RestorationBenchmark
                 foreach (var kind in _backbones)
                 {
                     var clock = Stopwatch.StartNew();
-                    using var plain = _iinr.SuperResolve(observed, 4, Options(IINROptions.ForSuperResolution(kind), iterative: false));
-                    using var iter = _iinr.SuperResolve(observed, 4, Options(IINROptions.ForSuperResolution(kind), iterative: true));
+                    using var plain = _iinr.SuperResolve(observed, 4, Options(IINROptions.ForSuperResolution(observed, kind), iterative: false));
+                    using var iter = _iinr.SuperResolve(observed, 4, Options(IINROptions.ForSuperResolution(observed, kind), iterative: true));
                     double pp = Psnr(plain.Image, crop.Clean), ip = Psnr(iter.Image, crop.Clean);
                     Add(cells[kind], bicubic, pp, ip);
                     _report.Raw("restoration", new { task = "sr4x", from = low, crop = crop.Name, backbone = kind.ToString(), bicubicPsnr = bicubic,

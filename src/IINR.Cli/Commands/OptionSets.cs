@@ -64,6 +64,7 @@ internal sealed class TrainingOptionSet
     public static readonly string[] BackboneNames = ["siren", "wire", "gauss", "finer", "fourier"];
 
     readonly Func<BackboneKind, IINROptions> _preset;
+    readonly int? _iterations;
 
     /// <param name="preset">The command's task preset.</param>
     /// <param name="iterations">The default iterations when not the preset's.</param>
@@ -72,6 +73,7 @@ internal sealed class TrainingOptionSet
     public TrainingOptionSet(Func<BackboneKind, IINROptions> preset, int? iterations = null, bool steps = true, bool baseline = true)
     {
         _preset = preset;
+        _iterations = iterations;
         var defaults = preset(BackboneKind.Siren).Model;
         Backbone = new Option<string>("--backbone", "-b")
         {
@@ -81,9 +83,10 @@ internal sealed class TrainingOptionSet
         Backbone.AcceptOnlyFromAmong(BackboneNames);
         if (baseline)
             Baseline = new Option<bool>("--baseline") { Description = "Fit the plain backbone (no FeedbackNet/FuseNet, no iterative inference), for comparison." };
-        Iterations = new Option<int>("--iterations", "-n") { Description = "Training iterations.", DefaultValueFactory = _ => iterations ?? defaults.Iterations };
-        HiddenLayers = new Option<int>("--hidden-layers") { Description = "Hidden layers after the first (3 gives D→H→H→H→H→C).", DefaultValueFactory = _ => defaults.HiddenLayers };
-        HiddenSize = new Option<int>("--hidden-size") { Description = "Hidden width H (WIRE uses ⌊H/√2⌋ complex units).", DefaultValueFactory = _ => defaults.HiddenSize };
+        // No fixed defaults: the preset may differ per backbone, so these fall back to the chosen backbone's preset.
+        Iterations = new Option<int?>("--iterations", "-n") { Description = iterations is int n ? $"Training iterations. Default: {n}." : $"Training iterations. Default: the task preset's ({defaults.Iterations} for SIREN)." };
+        HiddenLayers = new Option<int?>("--hidden-layers") { Description = $"Hidden layers after the first (3 gives D→H→H→H→H→C). Default: the task preset's ({defaults.HiddenLayers} for SIREN)." };
+        HiddenSize = new Option<int?>("--hidden-size") { Description = $"Hidden width H (WIRE uses ⌊H/√2⌋ complex units). Default: the task preset's ({defaults.HiddenSize} for SIREN)." };
         if (steps)
             Steps = new Option<int>("--steps") { Description = "Inference steps of the iterative model (Alg. 2).", DefaultValueFactory = _ => defaults.Steps };
         Omega0 = new Option<double?>("--omega0") { Description = "Frequency ω0 of SIREN and FINER (default 30) and of WIRE (default 20)." };
@@ -97,9 +100,9 @@ internal sealed class TrainingOptionSet
 
     public Option<string> Backbone { get; }
     public Option<bool>? Baseline { get; }
-    public Option<int> Iterations { get; }
-    public Option<int> HiddenLayers { get; }
-    public Option<int> HiddenSize { get; }
+    public Option<int?> Iterations { get; }
+    public Option<int?> HiddenLayers { get; }
+    public Option<int?> HiddenSize { get; }
     public Option<int>? Steps { get; }
     public Option<double?> Omega0 { get; }
     public Option<double?> Scale { get; }
@@ -118,13 +121,13 @@ internal sealed class TrainingOptionSet
     {
         var options = _preset(ParseBackbone(r.GetValue(Backbone)!));
         var m = options.Model;
-        int iterations = r.GetValue(Iterations);
+        int iterations = r.GetValue(Iterations) ?? _iterations ?? m.Iterations;
         options.Model = m with
         {
             Iterative = Baseline is null || !r.GetValue(Baseline),
             Iterations = iterations,
-            HiddenLayers = r.GetValue(HiddenLayers),
-            HiddenSize = r.GetValue(HiddenSize),
+            HiddenLayers = r.GetValue(HiddenLayers) ?? m.HiddenLayers,
+            HiddenSize = r.GetValue(HiddenSize) ?? m.HiddenSize,
             Steps = Steps is null ? m.Steps : r.GetValue(Steps),
             Omega0 = r.GetValue(Omega0) ?? m.Omega0,
             Scale = r.GetValue(Scale) ?? m.Scale,

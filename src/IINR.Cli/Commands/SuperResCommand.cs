@@ -28,7 +28,8 @@ internal sealed class SuperResCommand
     SuperResCommand(CliContext ctx)
     {
         _ctx = ctx;
-        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {TaskPresets.SuperResolution(BackboneKind.Siren).Omega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default 20).";
+        _training.Omega0.Description = $"Frequency ω0 of SIREN and FINER (default here {TaskPresets.SuperResolution(BackboneKind.Siren).Omega0}, lower than for fitting: see docs/CLI.md) and of WIRE (default here {TaskPresets.SuperResolution(BackboneKind.Wire).Omega0}).";
+        _training.HiddenSize.Description = "Hidden width H (WIRE uses ⌊H/√2⌋ complex units). Default: sized to the input, 4·√(width·height) from 128 (32×32) to 256 (64×64 and larger); in folder mode 128.";
     }
 
     public static Command Create(CliContext ctx)
@@ -62,6 +63,9 @@ internal sealed class SuperResCommand
         var reference = referencePath is null ? null : Inputs.LoadImage(referencePath, "--reference");
         if (reference is not null && (reference.Width != ow || reference.Height != oh || reference.Channels != lr.Channels))
             throw new UsageException($"--reference is {reference.Shape} but the output will be {ow}×{oh}×{lr.Channels} ({lr.Width}×{lr.Height} at {scale}×): they must match.");
+        // The preset's width follows the observed pixels (folder mode keeps the fixed preset: one width for every image).
+        if (r.GetValue(_training.HiddenSize) is null)
+            options.Model = options.Model with { HiddenSize = TaskPresets.SuperResolutionHiddenSizeFor(lr.Width, lr.Height) };
         string name = TrainingOptionSet.DisplayName(options.Model);
 
         var ml = new MLContext();

@@ -1,3 +1,4 @@
+using IINR.Signals;
 using IINR.Trainers;
 using IINR.Trainers.Backbones;
 using Microsoft.ML.IINR;
@@ -49,21 +50,34 @@ public sealed class OptionsTests
             foreach (var o in new[] { fit, sr, denoise, occupancy })
             {
                 Assert.AreEqual(kind, o.Model.Backbone);
-                Assert.AreEqual(300, o.Model.Iterations, "the CPU-budget iterations of every task");
+                Assert.AreEqual(o == sr ? 600 : 300, o.Model.Iterations, "the CPU-budget iterations of every task (a smaller network for super-resolution)");
                 o.Validate();
             }
+            Assert.AreEqual((2, 128, NoiseMode.Resampled), (sr.Model.HiddenLayers, sr.Model.HiddenSize, sr.Model.Noise), "super-resolution's network and Z");
             Assert.AreEqual(new InrOptions { Backbone = kind, Iterations = 300 }, fit.Model, "fitting changes nothing else");
             Assert.AreEqual(1, fit.TrainingScale);
             Assert.AreEqual(2, sr.TrainingScale, "super-resolution fits through the 2× forward model");
             Assert.AreEqual(16384, occupancy.Model.BatchSize, "occupancy trains on random batches");
 
             bool sine = kind is BackboneKind.Siren or BackboneKind.Finer;
-            Assert.AreEqual(sine ? 15.0 : (double?)null, sr.Model.Omega0, $"super-resolution ω0 of {kind}");
+            Assert.AreEqual(sine ? 15.0 : kind == BackboneKind.Wire ? 4.0 : (double?)null, sr.Model.Omega0, $"super-resolution ω0 of {kind}");
+            Assert.AreEqual(kind == BackboneKind.Wire ? 4.0 : (double?)null, sr.Model.Scale, $"super-resolution s0 of {kind}");
+            Assert.AreEqual(kind == BackboneKind.Wire ? 5e-3 : (double?)null, sr.Model.LearningRate, $"super-resolution learning rate of {kind}");
             Assert.AreEqual(sine ? 10.0 : kind == BackboneKind.Wire ? 5.0 : (double?)null, denoise.Model.Omega0, $"denoising ω0 of {kind}");
             Assert.AreEqual(kind is BackboneKind.Wire or BackboneKind.Gauss ? 5.0 : (double?)null, denoise.Model.Scale, $"denoising scale of {kind}");
-            Assert.IsNull(sr.Model.Scale);
         }
         Assert.AreEqual(3, IINROptions.ForSuperResolution(trainingScale: 3).TrainingScale);
+
+        // Sized to the observations: 128 up to 32×32, 4·√(w·h) in between (multiples of 32), 256 from 64×64.
+        Assert.AreEqual(128, IINROptions.ForSuperResolution(TestScene.Render(32, 32)).Model.HiddenSize);
+        Assert.AreEqual(128, TaskPresets.SuperResolutionHiddenSizeFor(8, 5));
+        Assert.AreEqual(192, TaskPresets.SuperResolutionHiddenSizeFor(48, 48));
+        Assert.AreEqual(256, TaskPresets.SuperResolutionHiddenSizeFor(64, 64));
+        Assert.AreEqual(256, TaskPresets.SuperResolutionHiddenSizeFor(1920, 1080));
+        var wireFor64 = IINROptions.ForSuperResolution(TestScene.Render(64, 64), BackboneKind.Wire, trainingScale: 4);
+        Assert.AreEqual(TaskPresets.SuperResolution(BackboneKind.Wire) with { HiddenSize = 256 }, wireFor64.Model);
+        Assert.AreEqual(4, wireFor64.TrainingScale);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TaskPresets.SuperResolutionHiddenSizeFor(0, 4));
         Assert.AreEqual(TaskPresets.Denoising(BackboneKind.Wire), IINROptions.ForDenoising(BackboneKind.Wire).Model, "one table: the core's presets");
     }
 
