@@ -28,6 +28,7 @@ public static class TaskPresets
     const double SuperResolutionWireOmega0 = 4;
     const double SuperResolutionWireScale = 4;
     const double SuperResolutionWireLearningRate = 5e-3;
+    const double SuperResolutionGaussScale = 5;     // Gauss s: 10 renders ringing between the observed pixels
 
     const int DenoisingIterations = 300;
     // Lower frequencies keep the fit from reproducing the noise.
@@ -62,7 +63,7 @@ public static class TaskPresets
     /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
     /// 2×128 network (the width for a 32×32 input; <see cref="SuperResolution(BackboneKind, int, int)"/> sizes it to the
     /// input) for 600 iterations, Z drawn afresh every iteration (<see cref="NoiseMode.Resampled"/>), a lower ω0
-    /// for SIREN and FINER than for fitting, and WIRE at ω0 = s0 = 4 with learning rate 5e-3.</summary>
+    /// for SIREN and FINER than for fitting, WIRE at ω0 = s0 = 4 with learning rate 5e-3, Gauss at s = 5.</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions SuperResolution(BackboneKind backbone = BackboneKind.Siren) => new()
     {
@@ -77,7 +78,12 @@ public static class TaskPresets
             BackboneKind.Wire => SuperResolutionWireOmega0,
             _ => null,
         },
-        Scale = backbone is BackboneKind.Wire ? SuperResolutionWireScale : null,
+        Scale = backbone switch
+        {
+            BackboneKind.Wire => SuperResolutionWireScale,
+            BackboneKind.Gauss => SuperResolutionGaussScale,
+            _ => null,
+        },
         LearningRate = backbone is BackboneKind.Wire ? SuperResolutionWireLearningRate : null,
     };
 
