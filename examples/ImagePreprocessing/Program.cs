@@ -65,7 +65,7 @@ public static class Program
             .Append(mlContext.Transforms.ExtractPixels("Pixels", "Small"));   // the downstream model's input vector
         var model = pipeline.Fit(data);                                        // checks the schema; fits nothing yet
 
-        Console.WriteLine($"{references.Length} images, {Scale}× with I-SIREN ({iterations} iterations, width {hiddenSize}), then 224×224 pixels:");
+        Console.WriteLine($"{references.Length} images, {Scale}× with I-SIREN ({options.Model.Iterations} iterations, {options.Model.HiddenLayers}×{options.Model.HiddenSize}), then 224×224 pixels:");
         Console.WriteLine($"  {"image",-16} {"input",-8} {"output",-8} {"seconds",8} {"PSNR dB",8} {"bicubic",8} {"pixels",8}");
         var results = new List<ImageReport>();
         long row = 0;
