@@ -42,6 +42,12 @@ public static class TaskPresets
     const double OccupancySineOmega0 = 15;  // SIREN
     const double OccupancyGaussScale = 5;   // Gauss s: 10 leaves the surface blurred
     const double OccupancyGaussLearningRate = 5e-3;
+    // WIRE: its own occupancy settings (ω0 = 10, s0 = 40) fit the training points but not the space between them;
+    // a wider envelope (s0 = 5) with a matching ω0 generalises. The learning rate and its decay are WIRE's.
+    const double OccupancyWireOmega0 = 5;
+    const double OccupancyWireScale = 5;
+    const double OccupancyWireLearningRate = 5e-3;
+    const double OccupancyWireFinalLearningRateFactor = 0.2;
 
     /// <summary>Super-resolution's training scale s: the network renders the observed image's frame on the
     /// s× grid, and the s×s averages are fitted to the observed pixels (the paper's 2).</summary>
@@ -125,16 +131,36 @@ public static class TaskPresets
     };
 
     /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate
-    /// batches (a set with fewer points than a batch trains full-batch); a lower ω0 for SIREN, and a narrower scale with
-    /// a higher learning rate for Gauss, which generalise better between the training points.</summary>
+    /// batches (a set with fewer points than a batch trains full-batch); a lower ω0 for SIREN, a narrower scale with
+    /// a higher learning rate for Gauss, and a wider envelope with a lower ω0 for WIRE, which generalise better between
+    /// the training points.</summary>
     /// <param name="backbone">The backbone.</param>
-    public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren) => new()
+    public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren)
     {
-        Backbone = backbone,
-        Iterations = OccupancyIterations,
-        BatchSize = OccupancyBatchSize,
-        Omega0 = backbone is BackboneKind.Siren ? OccupancySineOmega0 : null,
-        Scale = backbone is BackboneKind.Gauss ? OccupancyGaussScale : null,
-        LearningRate = backbone is BackboneKind.Gauss ? OccupancyGaussLearningRate : null,
-    };
+        var options = new InrOptions
+        {
+            Backbone = backbone,
+            Iterations = OccupancyIterations,
+            BatchSize = OccupancyBatchSize,
+            Omega0 = backbone switch
+            {
+                BackboneKind.Siren => OccupancySineOmega0,
+                BackboneKind.Wire => OccupancyWireOmega0,
+                _ => null,
+            },
+            Scale = backbone switch
+            {
+                BackboneKind.Gauss => OccupancyGaussScale,
+                BackboneKind.Wire => OccupancyWireScale,
+                _ => null,
+            },
+            LearningRate = backbone switch
+            {
+                BackboneKind.Gauss => OccupancyGaussLearningRate,
+                BackboneKind.Wire => OccupancyWireLearningRate,
+                _ => null,
+            },
+        };
+        return backbone is BackboneKind.Wire ? options with { FinalLearningRateFactor = OccupancyWireFinalLearningRateFactor } : options;
+    }
 }

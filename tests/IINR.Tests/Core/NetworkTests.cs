@@ -73,6 +73,41 @@ public sealed class NetworkTests
     }
 
     [TestMethod]
+    public void WireForwardIsTheAuthorsComplexGaborFormula()
+    {
+        // WIRE's code: z = W·x + b; first layer real, later layers complex; each activation exp(iω0·z − |s0·z|²),
+        // with the envelope on the complex z (so Im z scales the magnitude by exp(−ω0·Im z)); output Re(W·h + b).
+        const double omega0 = 10, s0 = 4;
+        using var gen = new Generator(5);
+        using var wire = new WireBackbone(3, 1, 2, 8, omega0, s0, gen);
+        var p = wire.named_parameters().ToDictionary(t => t.name, t => Values(t.parameter));
+        using var x = torch.rand([6, 3], generator: gen).mul(2).sub(1);
+        using var y = wire.forward(x);
+        float[] xs = x.data<float>().ToArray(), ys = y.data<float>().ToArray();
+        for (int r = 0; r < 6; r++)
+        {
+            var h = Enumerable.Range(0, 3).Select(i => new System.Numerics.Complex(xs[3 * r + i], 0)).ToArray();
+            for (int l = 0; l < 4; l++)
+            {
+                var (w, b) = (p[$"layers.{l}.weight"], p[$"layers.{l}.bias"]);
+                var z = b.Select((bj, j) => bj + h.Select((hi, i) => w[j * h.Length + i] * hi).Aggregate(System.Numerics.Complex.Add)).ToArray();
+                var i1 = System.Numerics.Complex.ImaginaryOne;
+                h = l == 3 ? z : z.Select(v => System.Numerics.Complex.Exp(i1 * omega0 * v - s0 * s0 * v.Magnitude * v.Magnitude)).ToArray();
+            }
+            Assert.AreEqual(h[0].Real, ys[r], 1e-4 * (1 + Math.Abs(h[0].Real)), $"row {r}");
+        }
+    }
+
+    // A parameter's values as complex numbers (real tensors have zero imaginary parts).
+    static System.Numerics.Complex[] Values(Tensor t)
+    {
+        if (!t.is_complex()) return t.data<float>().Select(v => new System.Numerics.Complex(v, 0)).ToArray();
+        using var r = torch.view_as_real(t).contiguous();
+        float[] f = r.data<float>().ToArray();
+        return Enumerable.Range(0, f.Length / 2).Select(k => new System.Numerics.Complex(f[2 * k], f[2 * k + 1])).ToArray();
+    }
+
+    [TestMethod]
     public void SirenInitialisationFollowsThePaper()
     {
         using var gen = new Generator(3);

@@ -66,6 +66,13 @@ public sealed class OptionsTests
             Assert.AreEqual(sine ? 10.0 : kind == BackboneKind.Wire ? 5.0 : (double?)null, denoise.Model.Omega0, $"denoising ω0 of {kind}");
             Assert.AreEqual(kind is BackboneKind.Wire or BackboneKind.Gauss ? 5.0 : (double?)null, denoise.Model.Scale, $"denoising scale of {kind}");
         }
+        var wire = IINROptions.ForOccupancy(BackboneKind.Wire).Model;
+        Assert.AreEqual(5.0, wire.Omega0, "WIRE occupancy ω0");
+        Assert.AreEqual(5.0, wire.Scale, "WIRE occupancy s0: wider than the authors' 40, which does not generalise off the training points");
+        Assert.AreEqual(5e-3, wire.LearningRate);
+        Assert.AreEqual(0.2, wire.FinalLearningRateFactor, "WIRE's own decay");
+        Assert.IsTrue(wire.EffectiveOmega0 / wire.EffectiveScale < 2, "the WIRE authors' rule ω0/s0 < 2");
+        Assert.AreEqual(0.1, IINROptions.ForOccupancy(BackboneKind.Siren).Model.FinalLearningRateFactor, "only WIRE changes the decay");
         Assert.AreEqual(3, IINROptions.ForSuperResolution(trainingScale: 3).TrainingScale);
 
         // Sized to the observations: 128 up to 32×32, 4·√(w·h) in between (multiples of 32), 256 from 64×64.
