@@ -48,6 +48,7 @@ public static class TaskPresets
     const double OccupancyWireScale = 5;
     const double OccupancyWireLearningRate = 5e-3;
     const double OccupancyWireFinalLearningRateFactor = 0.2;
+    const int OccupancyWireHiddenLayers = 2;        // the WIRE code base's depth, and the depth measured
 
     /// <summary>Super-resolution's training scale s: the network renders the observed image's frame on the
     /// s× grid, and the s×s averages are fitted to the observed pixels (the paper's 2).</summary>
@@ -161,6 +162,8 @@ public static class TaskPresets
                 _ => null,
             },
         };
-        return backbone is BackboneKind.Wire ? options with { FinalLearningRateFactor = OccupancyWireFinalLearningRateFactor } : options;
+        return backbone is BackboneKind.Wire
+            ? options with { FinalLearningRateFactor = OccupancyWireFinalLearningRateFactor, HiddenLayers = OccupancyWireHiddenLayers }
+            : options;
     }
 }

@@ -152,7 +152,7 @@ public sealed class UpscaleServiceTests
 
         using var app = UpscaleApp.Create(["--Upscale:MaxInputPixels=100", "--Upscale:QueueLength=0"]);
         var options = app.Services.GetRequiredService<UpscaleServiceOptions>();
-        Assert.AreEqual((100L, 0, 300), (options.MaxInputPixels, options.QueueLength, options.Iterations));
+        Assert.AreEqual((100L, 0, 0), (options.MaxInputPixels, options.QueueLength, options.Iterations), "0 iterations: the preset's");
     }
 
     private static async Task WaitUntil(Func<Task<bool>> condition)
