@@ -49,6 +49,7 @@ public static class TaskPresets
     const double OccupancyWireLearningRate = 5e-3;
     const double OccupancyWireFinalLearningRateFactor = 0.2;
     const int OccupancyWireHiddenLayers = 2;        // the WIRE code base's depth, and the depth measured
+    const double OccupancyWireHeadLearningRate = 1e-3; // the iterative heads train slower than WIRE's 5e-3
 
     /// <summary>Super-resolution's training scale s: the network renders the observed image's frame on the
     /// s× grid, and the s×s averages are fitted to the observed pixels (the paper's 2).</summary>
@@ -163,7 +164,12 @@ public static class TaskPresets
             },
         };
         return backbone is BackboneKind.Wire
-            ? options with { FinalLearningRateFactor = OccupancyWireFinalLearningRateFactor, HiddenLayers = OccupancyWireHiddenLayers }
+            ? options with
+            {
+                FinalLearningRateFactor = OccupancyWireFinalLearningRateFactor,
+                HiddenLayers = OccupancyWireHiddenLayers,
+                HeadLearningRate = OccupancyWireHeadLearningRate,
+            }
             : options;
     }
 }

@@ -72,6 +72,7 @@ public sealed class OptionsTests
         Assert.AreEqual(5e-3, wire.LearningRate);
         Assert.AreEqual(0.2, wire.FinalLearningRateFactor, "WIRE's own decay");
         Assert.AreEqual((2, 256), (wire.HiddenLayers, wire.HiddenSize), "WIRE's own depth and width, as measured");
+        Assert.AreEqual(1e-3, wire.HeadLearningRate, "I-WIRE's heads train slower than the backbone");
         Assert.IsTrue(wire.EffectiveOmega0 / wire.EffectiveScale < 2, "the WIRE authors' rule ω0/s0 < 2");
         Assert.AreEqual(0.1, IINROptions.ForOccupancy(BackboneKind.Siren).Model.FinalLearningRateFactor, "only WIRE changes the decay");
         Assert.AreEqual(3, IINROptions.ForSuperResolution(trainingScale: 3).TrainingScale);
