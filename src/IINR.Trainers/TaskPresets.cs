@@ -96,7 +96,7 @@ public static class TaskPresets
     };
 
     /// <summary>Super-resolution of an observed image of <paramref name="observedWidth"/>×<paramref name="observedHeight"/>
-    /// pixels: <see cref="SuperResolution(BackboneKind)"/> with the hidden width of <see cref="SuperResolutionHiddenSize"/>.</summary>
+    /// pixels: <see cref="SuperResolution(BackboneKind)"/> with the hidden width of <see cref="SuperResolutionHiddenSizeFor"/>.</summary>
     /// <param name="backbone">The backbone.</param>
     /// <param name="observedWidth">Width of the low-resolution image in pixels.</param>
     /// <param name="observedHeight">Height of the low-resolution image in pixels.</param>
