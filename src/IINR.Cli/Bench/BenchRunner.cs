@@ -88,7 +88,7 @@ public sealed class BenchRunner
     }
 
     // Quality against the truth, measured on the output clamped to [0, 1] (what an 8-bit image keeps).
-    static double Psnr(SignalImage output, SignalImage truth) => ImageMetrics.Psnr(output.Clamp01(), truth);
+    internal static double Psnr(SignalImage output, SignalImage truth) => ImageMetrics.Psnr(output.Clamp01(), truth);
 
     static double Ssim(SignalImage output, SignalImage truth) => IINRMetrics.FromImages(truth, output.Clamp01()).Ssim ?? double.NaN;
 

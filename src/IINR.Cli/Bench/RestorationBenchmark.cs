@@ -166,5 +166,5 @@ internal sealed class RestorationBenchmark
         return preset;
     }
 
-    static double Psnr(SignalImage output, SignalImage truth) => ImageMetrics.Psnr(output.Clamp01(), truth);
+    static double Psnr(SignalImage output, SignalImage truth) => BenchRunner.Psnr(output, truth);
 }

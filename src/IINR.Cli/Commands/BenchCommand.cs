@@ -78,7 +78,7 @@ internal sealed class BenchCommand
             OccupancyResolution = r.GetValue(_resolution) ?? s.OccupancyResolution,
             OccupancyTraining = r.GetValue(_occupancyTrain) == "grid" ? OccupancyTrainingPoints.Grid : OccupancyTrainingPoints.Sampled,
             Meshes = r.GetValue(_meshes) ?? [],
-            SpeedSizes = ParseSizes(r.GetValue(_speedSizes)) ?? s.SpeedSizes,
+            SpeedSizes = ParseList(r.GetValue(_speedSizes), "--speed-sizes", 2, 4096, allowNone: false) ?? s.SpeedSizes,
             Threads = r.GetValue(_threads),
             Device = TrainingOptionSet.ParseDevice(r.GetValue(_device)!),
             Backbones = r.GetValue(_backbones) is string b
@@ -109,28 +109,19 @@ internal sealed class BenchCommand
         return ExitCodes.Success;
     }
 
-    static int[]? ParseSizes(string? text)
+    // A comma-separated list of whole numbers from min to max, or null when the flag is absent; with allowNone,
+    // "none" gives an empty list (a suite part to skip).
+    static int[]? ParseList(string? text, string flag, int min, int max, bool allowNone = true)
     {
         if (text is null) return null;
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var sizes = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 2 || sizes[i] > 4096)
-                throw new UsageException($"--speed-sizes must be comma-separated sides from 2 to 4096; got '{text}'.");
-        return parts.Length == 0 ? throw new UsageException("--speed-sizes is empty.") : sizes;
-    }
-
-    // A comma-separated list of whole numbers, "none" for an empty one, or null when the flag is absent.
-    static int[]? ParseList(string? text, string flag, int min, int max)
-    {
-        if (text is null) return null;
-        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
+        if (allowNone && text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
+        string expected = $"comma-separated whole numbers from {min} to {max}{(allowNone ? ", or none" : "")}";
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var values = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out values[i]) || values[i] < min || values[i] > max)
-                throw new UsageException($"{flag} must be comma-separated whole numbers from {min} to {max}, or none; got '{text}'.");
-        return parts.Length == 0 ? throw new UsageException($"{flag} is empty (write none to skip).") : values;
+                throw new UsageException($"{flag} must be {expected}; got '{text}'.");
+        return parts.Length == 0 ? throw new UsageException($"{flag} is empty{(allowNone ? " (write none to skip)" : "")}.") : values;
     }
 
     static List<string> ParseSuites(string[] values)

@@ -115,11 +115,12 @@ internal sealed class TrainingOptionSet
     public IEnumerable<Option> All =>
         new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, Seed, Device, Threads }.OfType<Option>();
 
-    /// <summary>The command's preset with the flags given, validated by the library (an invalid value is an
-    /// <see cref="ArgumentException"/> naming the option, which <see cref="CliApp"/> reports with its flag).</summary>
-    public IINROptions Build(ParseResult r, CancellationToken cancellationToken)
+    /// <summary>The command's preset (or <paramref name="preset"/>, e.g. one sized to the input) with the flags given,
+    /// validated by the library (an invalid value is an <see cref="ArgumentException"/> naming the option, which
+    /// <see cref="CliApp"/> reports with its flag).</summary>
+    public IINROptions Build(ParseResult r, CancellationToken cancellationToken, Func<BackboneKind, IINROptions>? preset = null)
     {
-        var options = _preset(ParseBackbone(r.GetValue(Backbone)!));
+        var options = (preset ?? _preset)(ParseBackbone(r.GetValue(Backbone)!));
         var m = options.Model;
         int iterations = r.GetValue(Iterations) ?? _iterations ?? m.Iterations;
         options.Model = m with

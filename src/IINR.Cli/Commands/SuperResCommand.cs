@@ -45,10 +45,16 @@ internal sealed class SuperResCommand
         string? referencePath = r.GetValue(_reference), bicubicPath = r.GetValue(_bicubic), modelPath = r.GetValue(_model), curvePath = r.GetValue(_curve);
         string? reportPath = r.GetValue(_common.Report);
         bool quiet = r.GetValue(_common.Quiet);
-        var options = _training.Build(r, _ctx.Cancellation);
         double scale = r.GetValue(_scale);
-        options.TrainingScale = r.GetValue(_trainScale);
-        options.Validate();
+        IINROptions Build(Func<BackboneKind, IINROptions> preset)
+        {
+            var built = _training.Build(r, _ctx.Cancellation, preset);
+            built.TrainingScale = r.GetValue(_trainScale);
+            built.Validate();
+            return built;
+        }
+        // Folder mode fits every image with one options object: the fixed preset.
+        var options = Build(b => IINROptions.ForSuperResolution(b));
         if (BatchOptionSet.IsFolder(input))
             return _batch.Run(_ctx, r, "superres", input, output, referencePath, quiet,
                 [("--bicubic", bicubicPath is not null), ("--model", modelPath is not null), ("--curve", curvePath is not null), ("--report", reportPath is not null)],
@@ -63,9 +69,7 @@ internal sealed class SuperResCommand
         var reference = referencePath is null ? null : Inputs.LoadImage(referencePath, "--reference");
         if (reference is not null && (reference.Width != ow || reference.Height != oh || reference.Channels != lr.Channels))
             throw new UsageException($"--reference is {reference.Shape} but the output will be {ow}×{oh}×{lr.Channels} ({lr.Width}×{lr.Height} at {scale}×): they must match.");
-        // The preset's width follows the observed pixels (folder mode keeps the fixed preset: one width for every image).
-        if (r.GetValue(_training.HiddenSize) is null)
-            options.Model = options.Model with { HiddenSize = TaskPresets.SuperResolutionHiddenSizeFor(lr.Width, lr.Height) };
+        options = Build(b => IINROptions.ForSuperResolution(lr, b));   // the preset sized to this image
         string name = TrainingOptionSet.DisplayName(options.Model);
 
         var ml = new MLContext();
