@@ -76,7 +76,7 @@ internal sealed class AdamOptimizer : IDisposable
                 using var w = Real(p);
                 m.mul_(_b1).add_(g, _oneMinusB1);
                 v.mul_(_b2).addcmul_(g, g, _oneMinusB2);
-                using var denom = v.sqrt().mul_(invSqrtBc2).add_(eps);
+                using var denom = v.sqrt().mul_(invSqrtBc2).add_(eps, Scalars.One);
                 w.addcdiv_(m, denom, negStep);
                 grad.zero_();
             }
