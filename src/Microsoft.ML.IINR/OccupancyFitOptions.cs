@@ -26,10 +26,10 @@ public sealed class OccupancyFitOptions
     public const int DefaultResolution = 32;
 
     /// <summary>Default <see cref="PointCount"/>.</summary>
-    public const int DefaultPointCount = 100_000;
+    public const int DefaultPointCount = 500_000;
 
-    /// <summary>Default <see cref="SurfaceSpread"/> (coordinates span 2 units: 0.01 is 0.5% of the box).</summary>
-    public const double DefaultSurfaceSpread = 0.01;
+    /// <summary>Default <see cref="SurfaceSpread"/> (coordinates span 2 units: 0.005 is 0.25% of the box).</summary>
+    public const double DefaultSurfaceSpread = 0.005;
 
     /// <summary>Default <see cref="TestPointCount"/>: the 100k uniform points of occupancy-network papers.</summary>
     public const int DefaultTestPointCount = 100_000;
@@ -45,13 +45,13 @@ public sealed class OccupancyFitOptions
     /// the fit is also scored on the 2R³ grid. 2 to <see cref="MaxResolution"/>; default 32.</summary>
     public int Resolution { get; set; } = DefaultResolution;
 
-    /// <summary>Training points with <see cref="OccupancyTrainingPoints.Sampled"/>; default 100,000.</summary>
+    /// <summary>Training points with <see cref="OccupancyTrainingPoints.Sampled"/>; default 500,000.</summary>
     public int PointCount { get; set; } = DefaultPointCount;
 
     /// <summary>Share of the training points drawn uniformly in the box (the rest lie near the surface), in [0, 1]; default 0.5.</summary>
     public double UniformFraction { get; set; } = OccupancySampler.DefaultUniformFraction;
 
-    /// <summary>Standard deviation per axis of a near-surface point's offset from the surface, in (0, 1]; default 0.01.</summary>
+    /// <summary>Standard deviation per axis of a near-surface point's offset from the surface, in (0, 1]; default 0.005.</summary>
     public double SurfaceSpread { get; set; } = DefaultSurfaceSpread;
 
     /// <summary>Points drawn uniformly in the box, independently of the training points, to score the fit off any grid

@@ -247,7 +247,8 @@ public sealed class BenchRunner
         var shapes = new List<(string Name, TriangleMesh Mesh)> { ("torus", Shapes.Torus()), ("torusknot", Shapes.TorusKnot()) };
         foreach (var path in _s.Meshes) shapes.Add((Path.GetFileNameWithoutExtension(path), ObjFile.Read(path)));
         int r = _s.OccupancyResolution;
-        var sampling = new OccupancyFitOptions { TrainingPoints = _s.OccupancyTraining, Resolution = r, PointCount = _s.OccupancyPoints, TestPointCount = _s.OccupancyPoints };
+        var sampling = new OccupancyFitOptions { TrainingPoints = _s.OccupancyTraining, Resolution = r, PointCount = _s.OccupancyPoints,
+            TestPointCount = Math.Min(_s.OccupancyPoints, OccupancyFitOptions.DefaultTestPointCount) };
         bool onGrid = sampling.TrainingPoints == OccupancyTrainingPoints.Grid;
         var rows = new List<IReadOnlyList<string>>();
         foreach (var (name, mesh) in shapes)

@@ -84,7 +84,8 @@ public sealed record BenchSettings(
     /// <summary>What the occupancy suite trains on: sampled points (default) or the R³ grid (the paper's protocol).</summary>
     public OccupancyTrainingPoints OccupancyTraining { get; init; } = OccupancyTrainingPoints.Sampled;
 
-    /// <summary>Occupancy training points per fit, and as many uniform test points (the occupancy-network protocol's 100k; 10k with --quick).</summary>
+    /// <summary>Occupancy training points per fit (the task's 500k; 10k with --quick); the uniform test points are as many, at most the
+    /// occupancy-network protocol's 100k.</summary>
     public int OccupancyPoints { get; init; } = OccupancyFitOptions.DefaultPointCount;
 
     /// <summary>Image side of the speed suite's end-to-end comparison with PyTorch.</summary>

@@ -50,7 +50,8 @@ public sealed class OptionsTests
             foreach (var o in new[] { fit, sr, denoise, occupancy })
             {
                 Assert.AreEqual(kind, o.Model.Backbone);
-                Assert.AreEqual(o == sr ? 600 : 300, o.Model.Iterations, "the CPU-budget iterations of every task (a smaller network for super-resolution)");
+                Assert.AreEqual(o == sr ? 600 : o == occupancy ? 1000 : 300, o.Model.Iterations,
+                    "the CPU-budget iterations of every task (a smaller network for super-resolution, fresh points every batch for occupancy)");
                 o.Validate();
             }
             Assert.AreEqual((2, 128, NoiseMode.Resampled), (sr.Model.HiddenLayers, sr.Model.HiddenSize, sr.Model.Noise), "super-resolution's network and Z");
@@ -58,6 +59,8 @@ public sealed class OptionsTests
             Assert.AreEqual(1, fit.TrainingScale);
             Assert.AreEqual(2, sr.TrainingScale, "super-resolution fits through the 2× forward model");
             Assert.AreEqual(16384, occupancy.Model.BatchSize, "occupancy trains on random batches");
+            if (kind != BackboneKind.Wire)
+                Assert.AreEqual((3, 128), (occupancy.Model.HiddenLayers, occupancy.Model.HiddenSize), "occupancy: 3×256 memorises the training points");
 
             bool sine = kind is BackboneKind.Siren or BackboneKind.Finer;
             Assert.AreEqual(sine ? 15.0 : kind == BackboneKind.Wire ? 4.0 : (double?)null, sr.Model.Omega0, $"super-resolution ω0 of {kind}");
