@@ -256,8 +256,9 @@ public sealed class BenchRunner
             var normalised = mesh.NormalizeToUnitCube(0.05f, out _);
             foreach (var kind in PaperBackbones)
             {
-                using var plain = _iinr.FitOccupancy(normalised, Options(b => IINROptions.ForOccupancy(b), kind, iterative: false), sampling);
-                using var iter = _iinr.FitOccupancy(normalised, Options(b => IINROptions.ForOccupancy(b), kind), sampling);
+                var plainOptions = OccupancyOptions(kind, iterative: false);
+                using var plain = _iinr.FitOccupancy(normalised, plainOptions, sampling);
+                using var iter = _iinr.FitOccupancy(normalised, OccupancyOptions(kind, iterative: true), sampling);
                 double pu = plain.UniformMetrics!.IoU, iu = iter.UniformMetrics!.IoU;
                 double pf = plain.FineGridMetrics!.IoU, @if = iter.FineGridMetrics!.IoU;
                 double pg = plain.Metrics.IoU, ig = iter.Metrics.IoU;
@@ -266,6 +267,7 @@ public sealed class BenchRunner
                 _report.Raw("occupancy", new
                 {
                     shape = name, resolution = r, backbone = kind.ToString(), training = onGrid ? "grid" : "sampled", trainingPoints = plain.TrainingPointCount,
+                    hiddenLayers = plainOptions.Model.HiddenLayers, hiddenSize = plainOptions.Model.HiddenSize, iterations = plainOptions.Model.Iterations,
                     plainUniformIoU = pu, iterativeUniformIoU = iu, plainFineGridIoU = pf, iterativeFineGridIoU = @if, plainIoU = pg, iterativeIoU = ig,
                 });
                 Log($"occupancy {name} {kind}: IoU on uniform points {pu:F4} → {iu:F4}, on the {2 * r}³ grid {pf:F4} → {@if:F4}, on the {r}³ grid {pg:F4} → {ig:F4}");
@@ -274,9 +276,26 @@ public sealed class BenchRunner
         _report.Table($"3D occupancy: IoU at 0.5 off the grid ({sampling.TestPointCount:N0} uniform random points, the {2 * r}³ grid) and on the {r}³ grid",
             (onGrid ? $"Generated closed meshes; trained on the voxel centres of the {r}³ grid (the paper's protocol), "
                 : $"Generated closed meshes; trained on {sampling.PointCount:N0} points sampled in continuous space (half uniform, half near the surface), ") +
-            "labelled by generalised winding numbers, in random batches. " +
+            "labelled by generalised winding numbers, in random batches, " +
+            (_s.OccupancyAtPreset ? "each backbone at its occupancy preset (IINROptions.ForOccupancy: network, iterations, rates). "
+                : $"{_s.HiddenLayers}×{_s.HiddenSize}, {_s.Iterations} iterations (the presets' rates). ") +
             "Paper (on its training grid): SIREN 0.9840 → 0.9934, WIRE 0.9917 → 0.9950, Gauss 0.9855 → 0.9967.",
             ["shape", "backbone", "plain uniform", "I- uniform", "gain", $"plain {2 * r}³", $"I- {2 * r}³", $"plain {r}³", $"I- {r}³"], rows);
+    }
+
+    IINROptions OccupancyOptions(BackboneKind kind, bool iterative)
+    {
+        var options = Options(b => IINROptions.ForOccupancy(b), kind, iterative);
+        if (_s.OccupancyAtPreset)
+        {
+            var preset = IINROptions.ForOccupancy(kind).Model;
+            options.Model = options.Model with
+            {
+                HiddenLayers = preset.HiddenLayers, HiddenSize = preset.HiddenSize,
+                Iterations = preset.Iterations, ProgressInterval = preset.Iterations,
+            };
+        }
+        return options;
     }
 
     // ---- ablation ----

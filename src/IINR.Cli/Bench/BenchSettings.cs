@@ -84,6 +84,11 @@ public sealed record BenchSettings(
     /// <summary>What the occupancy suite trains on: sampled points (default) or the R³ grid (the paper's protocol).</summary>
     public OccupancyTrainingPoints OccupancyTraining { get; init; } = OccupancyTrainingPoints.Sampled;
 
+    /// <summary>Whether the occupancy suite trains each backbone at its task preset's network and iterations
+    /// (<c>IINROptions.ForOccupancy</c>, as <c>iinr occupancy</c> does) rather than at this benchmark's: the full run
+    /// unless --iterations, --hidden-layers or --hidden-size is given.</summary>
+    public bool OccupancyAtPreset { get; init; }
+
     /// <summary>Occupancy training points per fit (the task's 500k; 10k with --quick); the uniform test points are as many, at most the
     /// occupancy-network protocol's 100k.</summary>
     public int OccupancyPoints { get; init; } = OccupancyFitOptions.DefaultPointCount;

@@ -86,6 +86,8 @@ public sealed class BenchCommandTests
         {
             Assert.AreEqual("grid", r.GetProperty("training").GetString());
             Assert.AreEqual(6 * 6 * 6, r.GetProperty("trainingPoints").GetInt32());
+            Assert.AreEqual((8, 3), (r.GetProperty("hiddenSize").GetInt32(), r.GetProperty("iterations").GetInt32()),
+                "--hidden-size and --iterations replace the occupancy preset's network and iterations");
         }
         StringAssert.Contains(File.ReadAllText(h.PathOf("g/results.md")), "trained on the voxel centres of the 6³ grid");
         h.Run("bench", "--occupancy-train", "voxels", "--suite", "occupancy").FailedWithOneLine(ExitCodes.Usage);

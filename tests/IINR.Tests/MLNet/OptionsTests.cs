@@ -60,7 +60,10 @@ public sealed class OptionsTests
             Assert.AreEqual(2, sr.TrainingScale, "super-resolution fits through the 2× forward model");
             Assert.AreEqual(16384, occupancy.Model.BatchSize, "occupancy trains on random batches");
             if (kind != BackboneKind.Wire)
+            {
                 Assert.AreEqual((3, 128), (occupancy.Model.HiddenLayers, occupancy.Model.HiddenSize), "occupancy: 3×256 memorises the training points");
+                Assert.AreEqual(3e-4, occupancy.Model.HeadLearningRate, "occupancy: the iterative heads train slower than the backbone");
+            }
 
             bool sine = kind is BackboneKind.Siren or BackboneKind.Finer;
             Assert.AreEqual(sine ? 15.0 : kind == BackboneKind.Wire ? 4.0 : (double?)null, sr.Model.Omega0, $"super-resolution ω0 of {kind}");
@@ -69,6 +72,8 @@ public sealed class OptionsTests
             Assert.AreEqual(sine ? 10.0 : kind == BackboneKind.Wire ? 5.0 : (double?)null, denoise.Model.Omega0, $"denoising ω0 of {kind}");
             Assert.AreEqual(kind is BackboneKind.Wire or BackboneKind.Gauss ? 5.0 : (double?)null, denoise.Model.Scale, $"denoising scale of {kind}");
         }
+        var gauss = IINROptions.ForOccupancy(BackboneKind.Gauss).Model;
+        Assert.AreEqual((10.0, 5e-3), (gauss.Scale, gauss.LearningRate), "Gauss occupancy s and learning rate");
         var wire = IINROptions.ForOccupancy(BackboneKind.Wire).Model;
         Assert.AreEqual(5.0, wire.Omega0, "WIRE occupancy ω0");
         Assert.AreEqual(5.0, wire.Scale, "WIRE occupancy s0: wider than the authors' 40, which does not generalise off the training points");
