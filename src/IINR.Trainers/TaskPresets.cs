@@ -44,8 +44,6 @@ public static class TaskPresets
     // Lower than SIREN's 30: off the training points a high ω0 puts ripples between them.
     const double OccupancySineOmega0 = 15;  // SIREN
     const double OccupancyGaussScale = 10;  // Gauss s: 5 and below blur the surface once the points no longer limit it
-    // The iterative heads train slower than the backbone: at the backbone's rate they cost the iterative model IoU.
-    const double OccupancyHeadLearningRate = 3e-4;
     const double OccupancyGaussLearningRate = 5e-3;
     // WIRE: its own occupancy settings (ω0 = 10, s0 = 40) fit the training points but not the space between them;
     // a wider envelope (s0 = 5) with a matching ω0 generalises. The learning rate and its decay are WIRE's.
@@ -141,7 +139,7 @@ public static class TaskPresets
     /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate
     /// batches (a set with fewer points than a batch trains full-batch) for 1,000 iterations, 3×128 (WIRE 2×256, its
     /// authors' network); a lower ω0 for SIREN, a higher learning rate for Gauss, and a wider envelope with a lower ω0
-    /// for WIRE, which generalise better between the training points; the iterative heads at a lower learning rate.</summary>
+    /// for WIRE, which generalise better between the training points.</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren)
     {
@@ -169,7 +167,6 @@ public static class TaskPresets
                 BackboneKind.Wire => OccupancyWireLearningRate,
                 _ => null,
             },
-            HeadLearningRate = OccupancyHeadLearningRate,
         };
         return backbone is BackboneKind.Wire
             ? options with
