@@ -42,7 +42,7 @@ public static class TaskPresets
     const int OccupancyHiddenSize = 128;
     const int OccupancyBatchSize = 16384;   // random coordinate batches: an R³ grid or 500k sampled points are large
     // Lower than SIREN's 30: off the training points a high ω0 puts ripples between them.
-    const double OccupancySineOmega0 = 15;  // SIREN
+    const double OccupancySineOmega0 = 15;  // SIREN, FINER
     const double OccupancyGaussScale = 10;  // Gauss s: 5 and below blur the surface once the points no longer limit it
     const double OccupancyGaussLearningRate = 5e-3;
     // WIRE: its own occupancy settings (ω0 = 10, s0 = 40) fit the training points but not the space between them;
@@ -51,6 +51,8 @@ public static class TaskPresets
     const double OccupancyWireScale = 5;
     const double OccupancyWireLearningRate = 5e-3;
     const double OccupancyWireFinalLearningRateFactor = 0.2;
+    // Fourier features: σ = 10 (the fitting default) memorises the training points; a low band generalises.
+    const double OccupancyFourierScale = 1.5;
     const int OccupancyWireHiddenLayers = 2;        // the WIRE code base's depth and width, as measured
     const int OccupancyWireHiddenSize = 256;
     const double OccupancyWireHeadLearningRate = 1e-3; // the iterative heads train slower than WIRE's 5e-3
@@ -138,8 +140,8 @@ public static class TaskPresets
 
     /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate
     /// batches (a set with fewer points than a batch trains full-batch) for 1,000 iterations, 3×128 (WIRE 2×256, its
-    /// authors' network); a lower ω0 for SIREN, a higher learning rate for Gauss, and a wider envelope with a lower ω0
-    /// for WIRE, which generalise better between the training points.</summary>
+    /// authors' network); a lower ω0 for SIREN and FINER, a higher learning rate for Gauss, a wider envelope with a lower ω0
+    /// for WIRE and a low Fourier-feature σ, which generalise better between the training points.</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren)
     {
@@ -151,7 +153,7 @@ public static class TaskPresets
             BatchSize = OccupancyBatchSize,
             Omega0 = backbone switch
             {
-                BackboneKind.Siren => OccupancySineOmega0,
+                BackboneKind.Siren or BackboneKind.Finer => OccupancySineOmega0,
                 BackboneKind.Wire => OccupancyWireOmega0,
                 _ => null,
             },
@@ -168,14 +170,17 @@ public static class TaskPresets
                 _ => null,
             },
         };
-        return backbone is BackboneKind.Wire
-            ? options with
+        return backbone switch
+        {
+            BackboneKind.Wire => options with
             {
                 FinalLearningRateFactor = OccupancyWireFinalLearningRateFactor,
                 HiddenLayers = OccupancyWireHiddenLayers,
                 HiddenSize = OccupancyWireHiddenSize,
                 HeadLearningRate = OccupancyWireHeadLearningRate,
-            }
-            : options;
+            },
+            BackboneKind.FourierFeatures => options with { FourierScale = OccupancyFourierScale },
+            _ => options,
+        };
     }
 }

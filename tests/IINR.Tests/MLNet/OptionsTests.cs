@@ -70,8 +70,10 @@ public sealed class OptionsTests
             Assert.AreEqual(kind == BackboneKind.Wire ? 4.0 : kind == BackboneKind.Gauss ? 5.0 : (double?)null, sr.Model.Scale, $"super-resolution s0 / s of {kind}");
             Assert.AreEqual(kind == BackboneKind.Wire ? 5e-3 : (double?)null, sr.Model.LearningRate, $"super-resolution learning rate of {kind}");
             Assert.AreEqual(sine ? 10.0 : kind == BackboneKind.Wire ? 5.0 : (double?)null, denoise.Model.Omega0, $"denoising ω0 of {kind}");
+            Assert.AreEqual(sine ? 15.0 : kind == BackboneKind.Wire ? 5.0 : (double?)null, occupancy.Model.Omega0, $"occupancy ω0 of {kind}");
             Assert.AreEqual(kind is BackboneKind.Wire or BackboneKind.Gauss ? 5.0 : (double?)null, denoise.Model.Scale, $"denoising scale of {kind}");
         }
+        Assert.AreEqual(1.5, IINROptions.ForOccupancy(BackboneKind.FourierFeatures).Model.FourierScale, "Fourier features: σ = 10 memorises the points");
         var gauss = IINROptions.ForOccupancy(BackboneKind.Gauss).Model;
         Assert.AreEqual((10.0, 5e-3), (gauss.Scale, gauss.LearningRate), "Gauss occupancy s and learning rate");
         var wire = IINROptions.ForOccupancy(BackboneKind.Wire).Model;
