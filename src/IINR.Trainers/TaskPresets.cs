@@ -86,12 +86,7 @@ public static class TaskPresets
         HiddenLayers = SuperResolutionHiddenLayers,
         HiddenSize = SuperResolutionHiddenSize,
         Noise = NoiseMode.Resampled,
-        Omega0 = backbone switch
-        {
-            BackboneKind.Siren or BackboneKind.Finer => SuperResolutionSineOmega0,
-            BackboneKind.Wire => SuperResolutionWireOmega0,
-            _ => null,
-        },
+        Omega0 = SineOrWireOmega0(backbone, SuperResolutionSineOmega0, SuperResolutionWireOmega0),
         Scale = backbone switch
         {
             BackboneKind.Wire => SuperResolutionWireScale,
@@ -129,12 +124,7 @@ public static class TaskPresets
     {
         Backbone = backbone,
         Iterations = DenoisingIterations,
-        Omega0 = backbone switch
-        {
-            BackboneKind.Siren or BackboneKind.Finer => DenoisingSineOmega0,
-            BackboneKind.Wire => DenoisingWireOmega0,
-            _ => null,
-        },
+        Omega0 = SineOrWireOmega0(backbone, DenoisingSineOmega0, DenoisingWireOmega0),
         Scale = backbone is BackboneKind.Wire or BackboneKind.Gauss ? DenoisingScale : null,
     };
 
@@ -151,12 +141,7 @@ public static class TaskPresets
             Iterations = OccupancyIterations,
             HiddenSize = OccupancyHiddenSize,
             BatchSize = OccupancyBatchSize,
-            Omega0 = backbone switch
-            {
-                BackboneKind.Siren or BackboneKind.Finer => OccupancySineOmega0,
-                BackboneKind.Wire => OccupancyWireOmega0,
-                _ => null,
-            },
+            Omega0 = SineOrWireOmega0(backbone, OccupancySineOmega0, OccupancyWireOmega0),
             Scale = backbone switch
             {
                 BackboneKind.Gauss => OccupancyGaussScale,
@@ -183,4 +168,12 @@ public static class TaskPresets
             _ => options,
         };
     }
+
+    // ω0 of the sine backbones (SIREN, FINER) or of WIRE; the others have none.
+    static double? SineOrWireOmega0(BackboneKind backbone, double sine, double wire) => backbone switch
+    {
+        BackboneKind.Siren or BackboneKind.Finer => sine,
+        BackboneKind.Wire => wire,
+        _ => null,
+    };
 }
