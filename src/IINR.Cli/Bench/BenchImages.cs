@@ -5,25 +5,38 @@ namespace IINR.Cli.Bench;
 /// <summary>The benchmark's images: files from a directory, or the generated set.</summary>
 public static class BenchImages
 {
-    /// <summary>Loads every PNG/JPEG/BMP of <paramref name="directory"/> (sorted by name), centre-cropped to a square and
-    /// area-resized to <paramref name="size"/>; or, without a directory, the generated set of <paramref name="count"/> images.</summary>
-    public static IReadOnlyList<(string Name, SignalImage Image)> Load(string? directory, int size, int count)
+    /// <summary>Loads every PNG/JPEG/BMP of <paramref name="directory"/> (sorted by name; only those of <paramref name="set"/>
+    /// when given), centre-cropped to a square and area-resized to <paramref name="size"/>; or, without a directory, the
+    /// generated set of <paramref name="count"/> images.</summary>
+    public static IReadOnlyList<(string Name, SignalImage Image)> Load(string? directory, int size, int count, string? set = null)
     {
         if (directory is null) return Generated(size, count);
-        return Files(directory).Select(f => (Path.GetFileNameWithoutExtension(f), Square(ImageFile.Load(f), size))).ToList();
+        return Files(directory, set).Select(f => (Path.GetFileNameWithoutExtension(f), Square(ImageFile.Load(f), size))).ToList();
     }
 
-    /// <summary>Loads every PNG/JPEG/BMP of <paramref name="directory"/> (sorted by name) as it is, for suites that crop.</summary>
-    public static IReadOnlyList<(string Name, SignalImage Image)> LoadFull(string directory) =>
-        Files(directory).Select(f => (Path.GetFileNameWithoutExtension(f), ImageFile.Load(f))).ToList();
+    /// <summary>Loads every PNG/JPEG/BMP of <paramref name="directory"/> (sorted by name; only those of <paramref name="set"/>
+    /// when given) as it is, for suites that crop.</summary>
+    public static IReadOnlyList<(string Name, SignalImage Image)> LoadFull(string directory, string? set = null) =>
+        Files(directory, set).Select(f => (Path.GetFileNameWithoutExtension(f), ImageFile.Load(f))).ToList();
 
-    static List<string> Files(string directory)
+    // The files, filtered to the development set's "tuning" or "keptout" part (RestorationSet's split, by file name).
+    static List<string> Files(string directory, string? set)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"--images directory '{directory}' was not found.");
         var files = Directory.EnumerateFiles(directory)
             .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg" or ".bmp")
             .OrderBy(f => f, StringComparer.Ordinal).ToList();
-        return files.Count > 0 ? files : throw new InvalidDataException($"--images directory '{directory}' holds no PNG, JPEG or BMP file.");
+        if (files.Count == 0) throw new InvalidDataException($"--images directory '{directory}' holds no PNG, JPEG or BMP file.");
+        if (set is null) return files;
+        var names = set switch
+        {
+            "tuning" => RestorationSet.TuningImages,
+            "keptout" => RestorationSet.KeptOutImages,
+            _ => throw new ArgumentException($"Unknown image set '{set}': expected tuning or keptout."),
+        };
+        var chosen = files.Where(f => names.Contains(Path.GetFileNameWithoutExtension(f))).ToList();
+        return chosen.Count > 0 ? chosen
+            : throw new InvalidDataException($"--images directory '{directory}' holds none of the {set} images ({string.Join(", ", names)}).");
     }
 
     /// <summary>The generated set: the test scene, then zoomed crops of it (different content at the same size).</summary>

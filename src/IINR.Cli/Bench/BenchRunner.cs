@@ -49,7 +49,7 @@ public sealed class BenchRunner
     /// <summary>Runs the suites of the settings, in order.</summary>
     public void Run()
     {
-        _images = BenchImages.Load(_s.ImagesDirectory, _s.Size, _s.ImageCount);
+        _images = BenchImages.Load(_s.ImagesDirectory, _s.Size, _s.ImageCount, _s.ImageSet);
         foreach (var suite in _s.Suites)
         {
             var clock = Stopwatch.StartNew();
@@ -64,7 +64,8 @@ public sealed class BenchRunner
                 case "speed": Speed(); break;
                 case "throughput": Throughput(); break;
                 case "restoration": new RestorationBenchmark(_s, _report, _iinr, PaperBackbones.ToList(), Log, _ct).Run(); break;
-                default: throw new ArgumentException($"Unknown suite '{suite}': expected one of {string.Join(", ", BenchSettings.AllSuites)} or all.");
+                case "grid": Grid(); break;
+                default: throw new ArgumentException($"Unknown suite '{suite}': expected one of {string.Join(", ", BenchSettings.AllSuites.Concat(BenchSettings.NamedOnlySuites))} or all.");
             }
             _report.Raw("suiteSeconds", new { suite, seconds = clock.Elapsed.TotalSeconds });
             // A long run that is interrupted keeps the suites it finished.
@@ -105,13 +106,23 @@ public sealed class BenchRunner
                 for (int seed = 0; seed < _s.Seeds; seed++)
                 {
                     var clock = Stopwatch.StartNew();
-                    using var plain = _iinr.FitImage(image, Options(b => IINROptions.ForFitting(b), kind, iterative: false, seed));
-                    using var iter = _iinr.FitImage(image, Options(b => IINROptions.ForFitting(b), kind, iterative: true, seed));
+                    int width = FitWidth(image);
+                    IINROptions At(bool iterative)
+                    {
+                        var options = Options(b => IINROptions.ForFitting(b), kind, iterative, seed);
+                        options.Model = options.Model with { HiddenSize = width };
+                        return options;
+                    }
+                    using var plain = _iinr.FitImage(image, At(iterative: false));
+                    using var iter = _iinr.FitImage(image, At(iterative: true));
                     double pp = Psnr(plain.Image, image), ip = Psnr(iter.Image, image), ps = Ssim(plain.Image, image), iss = Ssim(iter.Image, image);
                     plainPsnr.Add(pp); iterPsnr.Add(ip); plainSsim.Add(ps); iterSsim.Add(iss);
-                    _report.Raw("fit", new { backbone = kind.ToString(), image = name, seed, plainPsnr = pp, iterativePsnr = ip,
+                    double weightsPerValue = (double)plain.Model.BackboneParameterCount / ((long)image.Width * image.Height * image.Channels);
+                    _report.Raw("fit", new { backbone = kind.ToString(), image = name, seed, hiddenLayers = _s.HiddenLayers, hiddenSize = width,
+                        weightsPerValue, quarterPsnr = QuarterPsnr(image), plainPsnr = pp, iterativePsnr = ip,
                         plainSsim = ps, iterativeSsim = iss, plainSeconds = plain.TrainSeconds, iterativeSeconds = iter.TrainSeconds });
-                    Log($"fit {Name(kind, false)} vs {Name(kind, true)} on {name}, seed {seed}: {pp:F2} → {ip:F2} dB ({clock.Elapsed.TotalSeconds:F0} s)");
+                    Log($"fit {Name(kind, false)} vs {Name(kind, true)} on {name} ({_s.HiddenLayers}×{width}, {weightsPerValue:F2} weights per value), seed {seed}: " +
+                        $"{pp:F2} → {ip:F2} dB ({clock.Elapsed.TotalSeconds:F0} s)");
                 }
             var (w, l, p) = SignTest.Of(iterPsnr, plainPsnr);
             string paper = PaperFit.TryGetValue(kind, out var pf) ? $"{BenchReport.F(pf.Plain)} → {BenchReport.F(pf.Iterative)} ({BenchReport.Signed(pf.Iterative - pf.Plain)})" : "–";
@@ -119,10 +130,68 @@ public sealed class BenchRunner
                 BenchReport.Signed(iterPsnr.Zip(plainPsnr, (a, b) => a - b).Average()),
                 BenchReport.MeanStd(plainSsim, 4), BenchReport.MeanStd(iterSsim, 4), $"{w}/{l}, p = {BenchReport.F(p, 3)}", paper]);
         }
+        string network = _s.FitWeightsPerValue is double r
+            ? $"{_s.HiddenLayers} hidden layers, each image's width sized to {r:0.###} weights per signal value ({string.Join(", ", _images.Select(i => $"{i.Name} {FitWidth(i.Image)}"))})"
+            : $"{_s.HiddenLayers}×{_s.HiddenSize}";
         _report.Table("Image fitting: plain vs I-version (PSNR dB, SSIM)",
-            $"{_images.Count} image(s) × {_s.Seeds} seed(s), equal iterations and backbone; wins/losses of the I-version and the two-sided paired sign test. " +
-            "Paper: Kodak 768×512, 3×300, 2000 iterations, GPU.",
+            $"{_images.Count} image(s) of {_s.Size}×{_s.Size} × {_s.Seeds} seed(s), {network}, {_s.Iterations} iterations; equal iterations and backbone; " +
+            "wins/losses of the I-version and the two-sided paired sign test. Paper: Kodak 768×512, 3×300 (0.23 weights per value), 2000 iterations, GPU.",
             ["backbone", "plain PSNR", "I- PSNR", "gain", "plain SSIM", "I- SSIM", "I- wins/losses", "paper (Kodak)"], rows);
+    }
+
+    /// <summary>PSNR of <paramref name="image"/> kept at a quarter of its values: area-downscaled 2× (rounding odd sides
+    /// up), then bicubic back to its size. A fit's failure line in the grid.</summary>
+    internal static double QuarterPsnr(SignalImage image)
+    {
+        var quarter = Resampling.ResizeArea(image, (image.Width + 1) / 2, (image.Height + 1) / 2);
+        return Psnr(Resampling.ResizeBicubic(quarter, image.Width, image.Height), image);
+    }
+
+    // ---- the backbone × task grid ----
+
+    // Fitting, 4× super-resolution from the smallest restoration side, denoising at the first τ and occupancy on the torus
+    // knot (and any --mesh) for every backbone, plain and iterative, each at its task preset as in the suites; the detail
+    // tables go under the grid's, the raw numbers under "grid".
+    void Grid()
+    {
+        var grid = _s with
+        {
+            Backbones = AllBackbones.ToArray(),
+            Suites = ["fit", "restoration", "occupancy"],
+            RestorationLowSides = [_s.RestorationLowSides.DefaultIfEmpty(32).Min()],
+            RestorationTaus = [_s.RestorationTaus.DefaultIfEmpty(30).First()],
+            OccupancyShapes = ["torusknot"],
+        };
+        var inner = new BenchReport();
+        var runner = new BenchRunner(grid, inner, _log, _ct) { _images = _images };
+        runner.Fit();
+        new RestorationBenchmark(grid, inner, _iinr, grid.Backbones!.ToList(), Log, _ct).Run();
+        runner.Occupancy();
+        var table = GridTable.From(inner.Json, grid.Backbones!);
+        _report.Table("Every backbone on every task: plain → I-version, against each task's failure line", table.Note, table.Columns, table.Rows);
+        _report.Line($"Failing cells: {table.Failures.Count}{(table.Failures.Count > 0 ? " (" + string.Join("; ", table.Failures) + ")" : "")}. " +
+            $"Cells where the I-version scored below the plain backbone: {table.IterativeBelowPlain.Count}{(table.IterativeBelowPlain.Count > 0 ? " (" + string.Join("; ", table.IterativeBelowPlain) + ")" : "")}.");
+        _report.Line("The grid's detail tables:");
+        _report.Line(inner.Markdown.TrimEnd());
+        inner.Json["failures"] = new System.Text.Json.Nodes.JsonArray(table.Failures.Select(f => (System.Text.Json.Nodes.JsonNode?)f).ToArray());
+        inner.Json["iterativeBelowPlain"] = new System.Text.Json.Nodes.JsonArray(table.IterativeBelowPlain.Select(f => (System.Text.Json.Nodes.JsonNode?)f).ToArray());
+        _report.Json["grid"] = inner.Json.DeepClone();
+    }
+
+    // The fit suite's backbone width for an image: --hidden-size, or sized to --weights-per-value.
+    int FitWidth(SignalImage image) => _s.FitWeightsPerValue is double ratio
+        ? WidthForWeightsPerValue(ratio, (long)image.Width * image.Height * image.Channels, _s.HiddenLayers, inputDims: 2, image.Channels)
+        : _s.HiddenSize;
+
+    /// <summary>The widest real-valued backbone, D→H, <paramref name="hiddenLayers"/>×(H→H), H→C, whose parameter count
+    /// (D+1)·H + L·(H²+H) + (H+1)·C stays within <paramref name="ratio"/> × <paramref name="values"/>; at least 2. The paper's
+    /// Kodak runs (3×300 on 768×512×3) sit at 0.23.</summary>
+    internal static int WidthForWeightsPerValue(double ratio, long values, int hiddenLayers, int inputDims, int channels)
+    {
+        static long Parameters(long h, int d, int l, int c) => (d + 1) * h + l * (h * h + h) + (h + 1) * c;
+        int width = 2;
+        while (Parameters(width + 1, inputDims, hiddenLayers, channels) <= ratio * values) width++;
+        return width;
     }
 
     // ---- super-resolution ----
@@ -244,7 +313,12 @@ public sealed class BenchRunner
 
     void Occupancy()
     {
-        var shapes = new List<(string Name, TriangleMesh Mesh)> { ("torus", Shapes.Torus()), ("torusknot", Shapes.TorusKnot()) };
+        var shapes = _s.OccupancyShapes.Select(n => (Name: n, Mesh: n switch
+        {
+            "torus" => Shapes.Torus(),
+            "torusknot" => Shapes.TorusKnot(),
+            _ => throw new ArgumentException($"Unknown built-in shape '{n}': expected torus or torusknot."),
+        })).ToList();
         foreach (var path in _s.Meshes) shapes.Add((Path.GetFileNameWithoutExtension(path), ObjFile.Read(path)));
         int r = _s.OccupancyResolution;
         var sampling = new OccupancyFitOptions { TrainingPoints = _s.OccupancyTraining, Resolution = r, PointCount = _s.OccupancyPoints,

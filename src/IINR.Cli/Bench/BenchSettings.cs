@@ -6,7 +6,7 @@ using Microsoft.ML.IINR;
 namespace IINR.Cli.Bench;
 
 /// <summary>What <c>iinr bench</c> runs and at which scale.</summary>
-/// <param name="Suites">Suites to run, in order (fit, sr, denoise, occupancy, ablation, steps, speed, throughput, restoration).</param>
+/// <param name="Suites">Suites to run, in order (fit, sr, denoise, occupancy, ablation, steps, speed, throughput, restoration, grid).</param>
 /// <param name="ImagesDirectory">Images to use (PNG/JPEG/BMP, centre-cropped square and area-resized to <paramref name="Size"/>); null = the generated set.</param>
 /// <param name="ImageCount">How many generated images (the scene and zoomed crops of it) when no directory is given.</param>
 /// <param name="Size">Image side in pixels (the fit and ablation grid; super-resolution observes Size/4 and renders Size).</param>
@@ -44,6 +44,10 @@ public sealed record BenchSettings(
     /// <summary>Every suite, in the order <c>--suite all</c> runs them.</summary>
     public static readonly string[] AllSuites = ["fit", "sr", "denoise", "occupancy", "ablation", "steps", "speed", "throughput", "restoration"];
 
+    /// <summary>Suites that only run when named: the backbone × task grid re-runs fit, restoration and occupancy for
+    /// every backbone, so <c>all</c> does not include it.</summary>
+    public static readonly string[] NamedOnlySuites = ["grid"];
+
     /// <summary>The full preset: the scale of docs/RESULTS.md (two 128×128 images, 300 iterations, 3×128: about as many
     /// weights as signal values, the regime of the paper's Kodak runs; fit and sr took 48 min on 2 shared CPU cores, every suite about 1.5 h; docs/RESULTS.md runs the other suites at 64² with 3×64). docs/RESULTS.md explains
     /// why not 3×256 at this size: with several times more weights than values the plain backbone memorises the image.</summary>
@@ -56,9 +60,13 @@ public sealed record BenchSettings(
         OccupancyPoints = 10_000, ThroughputSizes = [12], ThroughputImages = 2, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
     };
 
-    /// <summary>Which images of <see cref="ImagesDirectory"/> the restoration suite uses: "tuning" or "keptout"
+    /// <summary>When set, the fit suite sizes each image's backbone width to this many weights per signal value (the paper's
+    /// Kodak regime is 0.23) instead of <see cref="HiddenSize"/>.</summary>
+    public double? FitWeightsPerValue { get; init; }
+
+    /// <summary>Which images of <see cref="ImagesDirectory"/> the suites use: "tuning" or "keptout"
     /// (<see cref="RestorationSet"/>'s split by file name), or null for every image.</summary>
-    public string? RestorationImages { get; init; }
+    public string? ImageSet { get; init; }
 
     /// <summary>Observed sides of the restoration suite's 4× super-resolution (crops of 4× these sides).</summary>
     public IReadOnlyList<int> RestorationLowSides { get; init; } = [32, 64];
@@ -88,6 +96,9 @@ public sealed record BenchSettings(
     /// (<c>IINROptions.ForOccupancy</c>, as <c>iinr occupancy</c> does) rather than at this benchmark's: the full run
     /// unless --iterations, --hidden-layers or --hidden-size is given.</summary>
     public bool OccupancyAtPreset { get; init; }
+
+    /// <summary>Built-in shapes of the occupancy suite ("torus", "torusknot"), before the <see cref="Meshes"/>.</summary>
+    public IReadOnlyList<string> OccupancyShapes { get; init; } = ["torus", "torusknot"];
 
     /// <summary>Occupancy training points per fit (the task's 500k; 10k with --quick); the uniform test points are as many, at most the
     /// occupancy-network protocol's 100k.</summary>

@@ -89,7 +89,7 @@ internal sealed class RestorationBenchmark
             rows.AddRange(Rows($"denoise τ = {tau:0}, {_s.RestorationDenoiseSide}²", "noisy input", denoiseCrops.Count, cells));
         }
 
-        string source = _s.ImagesDirectory is null ? "the generated set" : $"'{_s.ImagesDirectory}'" + (_s.RestorationImages is { } set ? $" ({set} images)" : "");
+        string source = _s.ImagesDirectory is null ? "the generated set" : $"'{_s.ImagesDirectory}'" + (_s.ImageSet is { } set ? $" ({set} images)" : "");
         _report.Table("Restoration on photographs: plain vs I-version vs what a user has without the library (mean PSNR dB over the crops)",
             $"One centre crop per image of {source}; super-resolution observes the crop area-downscaled 4× and renders the crop, denoising sees " +
             $"y = (Poisson(τ·I) + {NoiseSimulator.DefaultReadoutSigma:0}·N(0,1)) / τ. Every fit at its task preset (IINROptions.ForSuperResolution / ForDenoising" +
@@ -113,7 +113,7 @@ internal sealed class RestorationBenchmark
                 $"{c.Iterative.Zip(c.Baseline).Count(p => p.First > p.Second)}/{crops}", $"{c.Iterative.Zip(c.Plain).Count(p => p.First > p.Second)}/{crops}"];
         });
 
-    // The photographs: every image of --images (filtered to --restoration-images), or the generated set.
+    // The photographs: every image of --images (filtered to --image-set), or the generated set.
     IReadOnlyList<(string Name, SignalImage Image)> Photographs()
     {
         if (_s.ImagesDirectory is null)
@@ -121,17 +121,7 @@ internal sealed class RestorationBenchmark
             int side = Math.Max(_s.RestorationDenoiseSide, 4 * _s.RestorationLowSides.DefaultIfEmpty(0).Max());
             return BenchImages.Generated(side, _s.ImageCount);
         }
-        var all = BenchImages.LoadFull(_s.ImagesDirectory);
-        if (_s.RestorationImages is not { } set) return all;
-        var names = set switch
-        {
-            "tuning" => RestorationSet.TuningImages,
-            "keptout" => RestorationSet.KeptOutImages,
-            _ => throw new ArgumentException($"Unknown restoration image set '{set}': expected tuning or keptout."),
-        };
-        var chosen = all.Where(p => names.Contains(p.Name)).ToList();
-        return chosen.Count > 0 ? chosen
-            : throw new InvalidDataException($"--images directory '{_s.ImagesDirectory}' holds none of the {set} images ({string.Join(", ", names)}).");
+        return BenchImages.LoadFull(_s.ImagesDirectory, _s.ImageSet);
     }
 
     List<RestorationCrop> CropsOf(IReadOnlyList<(string Name, SignalImage Image)> photographs, int side)

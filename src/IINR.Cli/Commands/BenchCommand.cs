@@ -14,13 +14,13 @@ internal sealed class BenchCommand
     readonly CliContext _ctx;
     readonly Option<string[]> _suite = new("--suite", "-s")
     {
-        Description = "Suites to run: fit, sr, denoise, occupancy, ablation, steps, speed, throughput, restoration, or all (repeat the option or separate by commas).",
+        Description = "Suites to run: fit, sr, denoise, occupancy, ablation, steps, speed, throughput, restoration, or all (repeat the option or separate by commas); grid (every backbone × every task, with failure lines) runs only when named.",
         DefaultValueFactory = _ => ["all"],
         AllowMultipleArgumentsPerToken = true,
     };
     readonly Option<bool> _quick = new("--quick") { Description = "Small sizes and few iterations: every suite in under 10 minutes on 2 CPU cores (checks the machinery, not the paper's claims)." };
     readonly Option<string?> _images = new("--images") { Description = "Directory of images (PNG/JPEG/BMP; centre-cropped square, area-resized to --size). Default: the generated set." };
-    readonly Option<string?> _restorationImages = new("--restoration-images") { Description = "Which images of --images the restoration suite uses: 'tuning' or 'keptout' (the development set's split, by file name). Default: all of them." };
+    readonly Option<string?> _imageSet = new("--image-set", "--restoration-images") { Description = "Which images of --images the suites use: 'tuning' or 'keptout' (the development set's split, by file name). Default: all of them." };
     readonly Option<string?> _restorationSr = new("--restoration-sr") { Description = "Observed sides of the restoration suite's 4× super-resolution, comma-separated, or none. Default: 32,64 (12 with --quick)." };
     readonly Option<string?> _restorationDenoise = new("--restoration-denoise") { Description = "Photon levels τ of the restoration suite's denoising, comma-separated, or none. Default: 30,100 (30 with --quick)." };
     readonly Option<int?> _imageCount = new Option<int?>("--image-count") { Description = "Generated images to use (the scene and up to 4 zoomed crops). Default: 2 (1 with --quick)." }.InRange(1, 5);
@@ -29,6 +29,7 @@ internal sealed class BenchCommand
     readonly Option<string?> _backbones = new("--backbones") { Description = "Backbones of the fit, sr, denoise and occupancy suites, comma-separated (siren, wire, gauss, finer, fourier). Default: all five for fit and sr, the paper's three for denoise and occupancy." };
     readonly Option<int> _seeds = new Option<int>("--seeds") { Description = "Seeds per configuration in the fit suite (mean ± std and a paired sign test).", DefaultValueFactory = _ => 1 }.InRange(1, 100);
     readonly Option<int?> _hiddenLayers = new("--hidden-layers") { Description = "Backbone hidden layers. Default: 3 (2 with --quick)." };
+    readonly Option<double?> _weightsPerValue = new("--weights-per-value") { Description = "Fit suite: size each image's backbone width to this many weights per signal value instead of --hidden-size (the paper's Kodak runs: 0.23)." };
     readonly Option<int?> _hiddenSize = new("--hidden-size") { Description = "Backbone width. Default: 128 (64 with --quick)." };
     readonly Option<int?> _resolution = new Option<int?>("--resolution") { Description = "Occupancy grid side R (also scored on the 2R grid). Default: 48 (24 with --quick)." }.InRange(4, OccupancyFitOptions.MaxResolution);
     readonly Option<string> _occupancyTrain = new("--occupancy-train") { Description = "What the occupancy suite trains on: 'sampled' points in continuous space, or the R³ 'grid' (the paper's protocol).", DefaultValueFactory = _ => "sampled" };
@@ -46,9 +47,9 @@ internal sealed class BenchCommand
         var c = new BenchCommand(ctx);
         c._device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         c._occupancyTrain.AcceptOnlyFromAmong("sampled", "grid");
-        c._restorationImages.AcceptOnlyFromAmong("tuning", "keptout");
+        c._imageSet.AcceptOnlyFromAmong("tuning", "keptout");
         return CommandBuilder.Build("bench", "Reproduce the paper's comparisons at CPU scale (plain vs I-version at equal iterations and size) and measure speed; writes results.md and results.json.", c.Run,
-            [c._suite, c._quick, c._images, c._restorationImages, c._restorationSr, c._restorationDenoise, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._resolution, c._occupancyTrain, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet]);
+            [c._suite, c._quick, c._images, c._imageSet, c._restorationSr, c._restorationDenoise, c._imageCount, c._size, c._iterations, c._backbones, c._seeds, c._hiddenLayers, c._hiddenSize, c._weightsPerValue, c._resolution, c._occupancyTrain, c._meshes, c._speedSizes, c._threads, c._device, c._out, c._quiet]);
     }
 
     static BackboneKind ParseBackboneName(string name)
@@ -66,7 +67,7 @@ internal sealed class BenchCommand
         s = s with
         {
             ImagesDirectory = r.GetValue(_images),
-            RestorationImages = r.GetValue(_restorationImages),
+            ImageSet = r.GetValue(_imageSet),
             RestorationLowSides = ParseList(r.GetValue(_restorationSr), "--restoration-sr", 4, 1024) ?? s.RestorationLowSides,
             RestorationTaus = ParseList(r.GetValue(_restorationDenoise), "--restoration-denoise", 1, 100_000)?.Select(v => (double)v).ToArray() ?? s.RestorationTaus,
             ImageCount = r.GetValue(_imageCount) ?? s.ImageCount,
@@ -75,6 +76,7 @@ internal sealed class BenchCommand
             Seeds = r.GetValue(_seeds),
             HiddenLayers = r.GetValue(_hiddenLayers) ?? s.HiddenLayers,
             HiddenSize = r.GetValue(_hiddenSize) ?? s.HiddenSize,
+            FitWeightsPerValue = r.GetValue(_weightsPerValue),
             OccupancyResolution = r.GetValue(_resolution) ?? s.OccupancyResolution,
             OccupancyTraining = r.GetValue(_occupancyTrain) == "grid" ? OccupancyTrainingPoints.Grid : OccupancyTrainingPoints.Sampled,
             OccupancyAtPreset = !quick && r.GetValue(_iterations) is null && r.GetValue(_hiddenLayers) is null && r.GetValue(_hiddenSize) is null,
@@ -86,9 +88,11 @@ internal sealed class BenchCommand
                 ? b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseBackboneName).Distinct().ToArray()
                 : null,
         };
+        if (s.FitWeightsPerValue is double ratio && !(ratio > 0 && ratio <= 1000))
+            throw new UsageException($"--weights-per-value must be a number above 0 and at most 1000; got {ratio}.");
         if (s.Backbones is { Count: 0 }) throw new UsageException("--backbones names no backbone.");
-        if (s.RestorationImages is not null && s.ImagesDirectory is null)
-            throw new UsageException("--restoration-images chooses among the files of --images; give --images too.");
+        if (s.ImageSet is not null && s.ImagesDirectory is null)
+            throw new UsageException("--image-set chooses among the files of --images; give --images too.");
         if (s.Size % 4 != 0) throw new UsageException($"--size must be a multiple of 4 (super-resolution observes size/4); got {s.Size}.");
         foreach (var mesh in s.Meshes)
             if (!File.Exists(mesh)) throw new FileNotFoundException($"--mesh file '{mesh}' was not found.", mesh);
@@ -132,8 +136,8 @@ internal sealed class BenchCommand
         {
             string s = v.ToLowerInvariant();
             if (s == "all") { list.AddRange(BenchSettings.AllSuites); continue; }
-            if (!BenchSettings.AllSuites.Contains(s))
-                throw new UsageException($"--suite must be one of {string.Join(", ", BenchSettings.AllSuites)} or all; got '{v}'.");
+            if (!BenchSettings.AllSuites.Contains(s) && !BenchSettings.NamedOnlySuites.Contains(s))
+                throw new UsageException($"--suite must be one of {string.Join(", ", BenchSettings.AllSuites.Concat(BenchSettings.NamedOnlySuites))} or all; got '{v}'.");
             list.Add(s);
         }
         return list.Distinct().ToList();

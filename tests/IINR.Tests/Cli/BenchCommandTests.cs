@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using IINR.Cli;
 using IINR.Cli.Bench;
 using IINR.Signals;
 using IINR.Signals.Geometry;
 using IINR.Trainers;
+using IINR.Trainers.Backbones;
 using Microsoft.ML;
 using Microsoft.ML.IINR;
 
@@ -133,6 +135,100 @@ public sealed class BenchCommandTests
         StringAssert.Contains(h.Run("bench", "--suite", "restoration", "--restoration-sr", "32,x").FailedWithOneLine(ExitCodes.Usage).Error, "--restoration-sr must be");
         StringAssert.Contains(h.Run("bench", "--suite", "restoration", "--images", photos, "--restoration-images", "tuning", "--quick", "--restoration-sr", "none",
             "--restoration-denoise", "none", "--out", h.PathOf("n"), "--quiet").Succeeded().Out, "results.md");
+    }
+
+    [TestMethod]
+    public void FitSuiteSizesEachImagesNetworkToTheWeightsPerValueOnTheChosenSet()
+    {
+        using var h = new CliHarness();
+        string photos = h.PathOf("photos");
+        Directory.CreateDirectory(photos);
+        foreach (var name in new[] { "astronaut", "camera", "kodim02-grey" })
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Photographs", name + ".png"), Path.Combine(photos, name + ".png"));
+        h.Run("bench", "--suite", "fit", "--images", photos, "--image-set", "keptout", "--size", "32", "--weights-per-value", "0.5",
+            "--hidden-layers", "2", "--iterations", "2", "--backbones", "siren", "--threads", "1", "--device", "cpu", "--out", h.PathOf("f"), "--quiet").Succeeded();
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("f/results.json")));
+        var rows = json.RootElement.GetProperty("fit").EnumerateArray().ToList();
+        // Only the kept-out images (camera is a tuning image); RGB gets a wider network than greyscale at the same ratio.
+        CollectionAssert.AreEqual(new[] { "astronaut", "kodim02-grey" }, rows.Select(r => r.GetProperty("image").GetString()).ToArray());
+        var widths = rows.Select(r => r.GetProperty("hiddenSize").GetInt32()).ToArray();
+        CollectionAssert.AreEqual(new[] { BenchRunner.WidthForWeightsPerValue(0.5, 32 * 32 * 3, 2, 2, 3), BenchRunner.WidthForWeightsPerValue(0.5, 32 * 32, 2, 2, 1) }, widths);
+        Assert.IsGreaterThan(widths[1], widths[0]);
+        foreach (var r in rows)
+        {
+            double ratio = r.GetProperty("weightsPerValue").GetDouble();
+            Assert.IsTrue(ratio is > 0.4 and <= 0.5, $"the backbone's own parameter count per value: {r}");
+            Assert.IsGreaterThan(10.0, r.GetProperty("quarterPsnr").GetDouble());
+        }
+        StringAssert.Contains(File.ReadAllText(h.PathOf("f/results.md")), $"sized to 0.5 weights per signal value (astronaut {widths[0]}, kodim02-grey {widths[1]})");
+        StringAssert.Contains(h.Run("bench", "--suite", "fit", "--weights-per-value", "0").FailedWithOneLine(ExitCodes.Usage).Error, "--weights-per-value must be");
+        StringAssert.Contains(h.Run("bench", "--suite", "fit", "--image-set", "keptout").FailedWithOneLine(ExitCodes.Usage).Error, "give --images too");
+    }
+
+    [TestMethod]
+    public void WidthForWeightsPerValueReproducesThePapersNetwork()
+    {
+        // The paper's Kodak runs: 3×300 on 768×512×3, (2+1)·300 + 3·(300²+300) + (300+1)·3 = 272,703 weights.
+        long values = 768 * 512 * 3;
+        Assert.AreEqual(300, BenchRunner.WidthForWeightsPerValue(272_703.0 / values, values, 3, 2, 3));
+        Assert.AreEqual(299, BenchRunner.WidthForWeightsPerValue(272_702.0 / values, values, 3, 2, 3));
+        Assert.AreEqual(2, BenchRunner.WidthForWeightsPerValue(1e-6, values, 3, 2, 3), "never narrower than 2");
+    }
+
+    [TestMethod]
+    public void GridSuiteTablesEveryBackboneOnEveryTaskAgainstItsFailureLine()
+    {
+        using var h = new CliHarness();
+        h.Run("bench", "--suite", "grid", "--quick", "--size", "16", "--iterations", "3", "--resolution", "8", "--hidden-size", "8",
+            "--backbones", "siren,finer", "--threads", "1", "--device", "cpu", "--out", h.PathOf("g"), "--quiet").Succeeded();
+        using var json = JsonDocument.Parse(File.ReadAllText(h.PathOf("g/results.json")));
+        var grid = json.RootElement.GetProperty("grid");
+        foreach (var suite in new[] { "fit", "restoration", "occupancy" })
+            CollectionAssert.AreEquivalent(new[] { "Siren", "Finer" },
+                grid.GetProperty(suite).EnumerateArray().Select(r => r.GetProperty("backbone").GetString()).Distinct().ToArray(), suite);
+        CollectionAssert.AreEqual(new[] { "sr4x", "denoise" },
+            grid.GetProperty("restoration").EnumerateArray().Select(r => r.GetProperty("task").GetString()).Distinct().ToArray(), "one SR side and one τ");
+        CollectionAssert.AreEqual(new[] { "torusknot" },
+            grid.GetProperty("occupancy").EnumerateArray().Select(r => r.GetProperty("shape").GetString()).Distinct().ToArray());
+        Assert.IsFalse(json.RootElement.TryGetProperty("fit", out _), "the grid's runs are kept under grid, apart from a fit suite's");
+        string md = File.ReadAllText(h.PathOf("g/results.md"));
+        StringAssert.Contains(md, "| backbone | fitting (dB) | SR 4× from 12² (dB) | denoising τ = 30 (dB) | occupancy IoU |");
+        StringAssert.Contains(md, "| Siren | ");
+        StringAssert.Contains(md, "| Finer | ");
+        StringAssert.Contains(md, "Failing cells: ");
+        StringAssert.Contains(md, "## Image fitting", "the detail tables follow");
+        // --suite all leaves the grid out: it re-runs the other suites.
+        CollectionAssert.DoesNotContain(BenchSettings.AllSuites, "grid");
+    }
+
+    [TestMethod]
+    public void GridTableFailsACellBelowItsLineAndListsIterativeLosses()
+    {
+        static JsonObject Row(string backbone, params (string Key, object Value)[] fields)
+        {
+            var o = new JsonObject { ["backbone"] = backbone };
+            foreach (var (k, v) in fields) o[k] = v is string text ? JsonValue.Create(text) : JsonValue.Create(Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture));
+            return o;
+        }
+        var json = new JsonObject
+        {
+            ["fit"] = new JsonArray(
+                Row("Siren", ("quarterPsnr", 25.0), ("plainPsnr", 30.0), ("iterativePsnr", 32.0)),
+                Row("Siren", ("quarterPsnr", 27.0), ("plainPsnr", 28.0), ("iterativePsnr", 30.0)),
+                Row("Wire", ("quarterPsnr", 26.0), ("plainPsnr", 20.0), ("iterativePsnr", 27.0))),
+            ["restoration"] = new JsonArray(
+                Row("Siren", ("task", "sr4x"), ("from", 32), ("bicubicPsnr", 25.0), ("plainPsnr", 25.5), ("iterativePsnr", 24.9)),
+                Row("Siren", ("task", "denoise"), ("tau", 30), ("noisyPsnr", 19.0), ("plainPsnr", 26.0), ("iterativePsnr", 27.0))),
+            ["occupancy"] = new JsonArray(Row("Siren", ("plainUniformIoU", 0.99), ("iterativeUniformIoU", 0.94))),
+        };
+        var table = GridTable.From(json, [BackboneKind.Siren, BackboneKind.Wire]);
+        CollectionAssert.AreEqual(new[] { "backbone", "fitting (dB)", "SR 4× from 32² (dB)", "denoising τ = 30 (dB)", "occupancy IoU" }, table.Columns.ToArray());
+        CollectionAssert.AreEqual(new[] { "Siren", "29.00 → 31.00 (quarter-size bicubic 26.00)", "25.50 → 24.90 (bicubic 25.00) **fails: I-**",
+            "26.00 → 27.00 (noisy input 19.00)", "0.9900 → 0.9400 **fails: I-**" }, table.Rows[0].ToArray());
+        CollectionAssert.AreEqual(new[] { "Wire", "20.00 → 27.00 (quarter-size bicubic 26.00) **fails: plain**", "–", "–", "–" }, table.Rows[1].ToArray());
+        Assert.HasCount(3, table.Failures);
+        StringAssert.Contains(table.Failures[2], "Wire fitting (dB): plain below quarter-size bicubic 26.00");
+        CollectionAssert.AreEqual(new[] { "Siren SR 4× from 32² (dB): -0.60", "Siren occupancy IoU: -0.0500" }, table.IterativeBelowPlain.ToArray());
     }
 
     [TestMethod]
