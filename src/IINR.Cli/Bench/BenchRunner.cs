@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using IINR.Cli.Batch;
 using IINR.Cli.Commands;
 using IINR.Signals;
@@ -173,8 +174,8 @@ public sealed class BenchRunner
             $"Cells where the I-version scored below the plain backbone: {table.IterativeBelowPlain.Count}{(table.IterativeBelowPlain.Count > 0 ? " (" + string.Join("; ", table.IterativeBelowPlain) + ")" : "")}.");
         _report.Line("The grid's detail tables:");
         _report.Line(inner.Markdown.TrimEnd());
-        inner.Json["failures"] = new System.Text.Json.Nodes.JsonArray(table.Failures.Select(f => (System.Text.Json.Nodes.JsonNode?)f).ToArray());
-        inner.Json["iterativeBelowPlain"] = new System.Text.Json.Nodes.JsonArray(table.IterativeBelowPlain.Select(f => (System.Text.Json.Nodes.JsonNode?)f).ToArray());
+        inner.Json["failures"] = new JsonArray(table.Failures.Select(f => (JsonNode?)f).ToArray());
+        inner.Json["iterativeBelowPlain"] = new JsonArray(table.IterativeBelowPlain.Select(f => (JsonNode?)f).ToArray());
         _report.Json["grid"] = inner.Json.DeepClone();
     }
 
