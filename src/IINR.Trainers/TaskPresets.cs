@@ -29,12 +29,15 @@ public static class TaskPresets
     const double SuperResolutionWireScale = 4;
     const double SuperResolutionWireLearningRate = 5e-3;
     const double SuperResolutionGaussScale = 5;     // Gauss s: 10 renders ringing between the observed pixels
+    // Fourier features: σ = 10 (the fitting default) puts frequencies between the observed pixels that nothing constrains.
+    const double SuperResolutionFourierScale = 1;
 
     const int DenoisingIterations = 300;
     // Lower frequencies keep the fit from reproducing the noise.
     const double DenoisingSineOmega0 = 10; // SIREN, FINER
     const double DenoisingWireOmega0 = 5;  // the WIRE baselines' denoising scripts
     const double DenoisingScale = 5;       // WIRE s0, Gauss s: the baselines' σ0
+    const double DenoisingFourierScale = 2; // Fourier features: σ = 10 reproduces the noise
 
     // Sampled training points make each batch new, so the fit keeps improving well past image fitting's budget;
     // a 3×256 network memorises them instead (the width that generalises on 500k points is 128).
@@ -77,9 +80,10 @@ public static class TaskPresets
     /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
     /// 2×128 network (the width for a 32×32 input; <see cref="SuperResolution(BackboneKind, int, int)"/> sizes it to the
     /// input) for 600 iterations, Z drawn afresh every iteration (<see cref="NoiseMode.Resampled"/>), a lower ω0
-    /// for SIREN and FINER than for fitting, WIRE at ω0 = s0 = 4 with learning rate 5e-3, Gauss at s = 5.</summary>
+    /// for SIREN and FINER than for fitting, WIRE at ω0 = s0 = 4 with learning rate 5e-3, Gauss at s = 5, Fourier
+    /// features at σ = 1.</summary>
     /// <param name="backbone">The backbone.</param>
-    public static InrOptions SuperResolution(BackboneKind backbone = BackboneKind.Siren) => new()
+    public static InrOptions SuperResolution(BackboneKind backbone = BackboneKind.Siren) => WithFourierScale(new()
     {
         Backbone = backbone,
         Iterations = SuperResolutionIterations,
@@ -94,7 +98,7 @@ public static class TaskPresets
             _ => null,
         },
         LearningRate = backbone is BackboneKind.Wire ? SuperResolutionWireLearningRate : null,
-    };
+    }, SuperResolutionFourierScale);
 
     /// <summary>Super-resolution of an observed image of <paramref name="observedWidth"/>×<paramref name="observedHeight"/>
     /// pixels: <see cref="SuperResolution(BackboneKind)"/> with the hidden width of <see cref="SuperResolutionHiddenSizeFor"/>.</summary>
@@ -117,16 +121,16 @@ public static class TaskPresets
         return Math.Clamp((int)Math.Round(width / 32) * 32, SuperResolutionHiddenSize, SuperResolutionMaxHiddenSize);
     }
 
-    /// <summary>Denoising by fitting the noisy image: lower frequencies (ω0 of SIREN, FINER and WIRE) and a
-    /// narrower WIRE/Gauss scale, so the fit does not reproduce the noise.</summary>
+    /// <summary>Denoising by fitting the noisy image: lower frequencies (ω0 of SIREN, FINER and WIRE, Fourier
+    /// features' σ) and a narrower WIRE/Gauss scale, so the fit does not reproduce the noise.</summary>
     /// <param name="backbone">The backbone.</param>
-    public static InrOptions Denoising(BackboneKind backbone = BackboneKind.Siren) => new()
+    public static InrOptions Denoising(BackboneKind backbone = BackboneKind.Siren) => WithFourierScale(new()
     {
         Backbone = backbone,
         Iterations = DenoisingIterations,
         Omega0 = SineOrWireOmega0(backbone, DenoisingSineOmega0, DenoisingWireOmega0),
         Scale = backbone is BackboneKind.Wire or BackboneKind.Gauss ? DenoisingScale : null,
-    };
+    }, DenoisingFourierScale);
 
     /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate
     /// batches (a set with fewer points than a batch trains full-batch) for 1,000 iterations, 3×128 (WIRE 2×256, its
@@ -164,10 +168,13 @@ public static class TaskPresets
                 HiddenSize = OccupancyWireHiddenSize,
                 HeadLearningRate = OccupancyWireHeadLearningRate,
             },
-            BackboneKind.FourierFeatures => options with { FourierScale = OccupancyFourierScale },
-            _ => options,
+            _ => WithFourierScale(options, OccupancyFourierScale),
         };
     }
+
+    // The task's σ for the Fourier-features backbone; the others have none.
+    static InrOptions WithFourierScale(InrOptions options, double sigma) =>
+        options.Backbone == BackboneKind.FourierFeatures ? options with { FourierScale = sigma } : options;
 
     // ω0 of the sine backbones (SIREN, FINER) or of WIRE; the others have none.
     static double? SineOrWireOmega0(BackboneKind backbone, double sine, double wire) => backbone switch

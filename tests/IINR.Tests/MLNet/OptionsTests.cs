@@ -74,6 +74,9 @@ public sealed class OptionsTests
             Assert.AreEqual(kind is BackboneKind.Wire or BackboneKind.Gauss ? 5.0 : (double?)null, denoise.Model.Scale, $"denoising scale of {kind}");
         }
         Assert.AreEqual(1.5, IINROptions.ForOccupancy(BackboneKind.FourierFeatures).Model.FourierScale, "Fourier features: σ = 10 memorises the points");
+        Assert.AreEqual(1.0, IINROptions.ForSuperResolution(BackboneKind.FourierFeatures).Model.FourierScale, "Fourier features: σ = 10 fails 4× super-resolution");
+        Assert.AreEqual(2.0, IINROptions.ForDenoising(BackboneKind.FourierFeatures).Model.FourierScale, "Fourier features: σ = 10 reproduces the noise");
+        Assert.AreEqual(new InrOptions().FourierScale, IINROptions.ForSuperResolution(BackboneKind.Siren).Model.FourierScale, "σ is Fourier features' alone");
         var gauss = IINROptions.ForOccupancy(BackboneKind.Gauss).Model;
         Assert.AreEqual((10.0, 5e-3), (gauss.Scale, gauss.LearningRate), "Gauss occupancy s and learning rate");
         var wire = IINROptions.ForOccupancy(BackboneKind.Wire).Model;
