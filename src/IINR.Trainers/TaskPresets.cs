@@ -23,7 +23,9 @@ public static class TaskPresets
     const int SuperResolutionHiddenSize = 128;      // for 32×32 observations and fewer
     const int SuperResolutionMaxHiddenSize = 256;   // from 64×64 observations on
     // A lower ω0 than for fitting: the rendered grid has s² unknowns per observed pixel, which a high ω0 fills with high frequencies.
-    const double SuperResolutionSineOmega0 = 15; // SIREN, FINER
+    const double SuperResolutionSineOmega0 = 15; // SIREN
+    // FINER's activation sin((|z|+1)·z) reaches higher frequencies than SIREN's at the same ω0, so it needs a lower one.
+    const double SuperResolutionFinerOmega0 = 8;
     // WIRE: a low frequency and a wide envelope, and the higher learning rate its authors use.
     const double SuperResolutionWireOmega0 = 4;
     const double SuperResolutionWireScale = 4;
@@ -80,8 +82,8 @@ public static class TaskPresets
     /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
     /// 2×128 network (the width for a 32×32 input; <see cref="SuperResolution(BackboneKind, int, int)"/> sizes it to the
     /// input) for 600 iterations, Z drawn afresh every iteration (<see cref="NoiseMode.Resampled"/>), a lower ω0
-    /// for SIREN and FINER than for fitting, WIRE at ω0 = s0 = 4 with learning rate 5e-3, Gauss at s = 5, Fourier
-    /// features at σ = 1.</summary>
+    /// for SIREN (15) and FINER (8) than for fitting, WIRE at ω0 = s0 = 4 with learning rate 5e-3, Gauss at s = 5,
+    /// Fourier features at σ = 1.</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions SuperResolution(BackboneKind backbone = BackboneKind.Siren) => WithFourierScale(new()
     {
@@ -90,7 +92,7 @@ public static class TaskPresets
         HiddenLayers = SuperResolutionHiddenLayers,
         HiddenSize = SuperResolutionHiddenSize,
         Noise = NoiseMode.Resampled,
-        Omega0 = SineOrWireOmega0(backbone, SuperResolutionSineOmega0, SuperResolutionWireOmega0),
+        Omega0 = backbone == BackboneKind.Finer ? SuperResolutionFinerOmega0 : SineOrWireOmega0(backbone, SuperResolutionSineOmega0, SuperResolutionWireOmega0),
         Scale = backbone switch
         {
             BackboneKind.Wire => SuperResolutionWireScale,

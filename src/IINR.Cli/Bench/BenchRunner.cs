@@ -220,7 +220,7 @@ public sealed class BenchRunner
         rows.Add(["bicubic", BenchReport.F(bic2), BenchReport.F(bic4), "", ""]);
         _report.Table("Super-resolution: fit at 2×, query at 2× and 4× (PSNR dB, SSIM)",
             $"Observed {lr.Width}×{lr.Height} (area-downscaled from '{imageName}' {hr.Width}×{hr.Height}); trained through render-at-2×-then-average; " +
-            $"ω0 = {TaskPresets.SuperResolution(BackboneKind.Siren).Omega0} for SIREN and FINER (the task preset). 2× compared with the 2× area-downscaled truth, 4× with the truth. Paper (DIV2K, 4×): SIREN 25.03 → 25.53, WIRE 24.57 → 25.78, Gauss 23.85 → 25.18.",
+            $"ω0 = {TaskPresets.SuperResolution(BackboneKind.Siren).Omega0} for SIREN and {TaskPresets.SuperResolution(BackboneKind.Finer).Omega0} for FINER (the task preset). 2× compared with the 2× area-downscaled truth, 4× with the truth. Paper (DIV2K, 4×): SIREN 25.03 → 25.53, WIRE 24.57 → 25.78, Gauss 23.85 → 25.18.",
             ["model", "2× PSNR", "4× PSNR", "2× SSIM", "4× SSIM"], rows);
     }
 
