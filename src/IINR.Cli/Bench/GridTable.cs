@@ -9,7 +9,7 @@ namespace IINR.Cli.Bench;
 /// falls below the task's failure line:
 /// <list type="bullet">
 /// <item>fitting: the image kept at a quarter of its values (area-downscaled 2×, bicubic back), which a network with
-/// about as many weights as values must beat;</item>
+/// a quarter as many weights as values or more must beat;</item>
 /// <item>4× super-resolution: bicubic from the same observed pixels;</item>
 /// <item>denoising: the noisy input;</item>
 /// <item>3-D occupancy: IoU 0.95 on uniform random points off the training points.</item>
@@ -65,7 +65,7 @@ internal sealed record GridTable(string Note, IReadOnlyList<string> Columns, IRe
         }
         string note = "Each backbone at its task preset (as the commands run it), seed 0; a cell is the mean over the task's images or shapes, " +
             "plain → I-version, with the failure line in brackets. A cell fails when its mean falls below the line: fitting below the image kept " +
-            "at a quarter of its values (area-downscaled 2×, bicubic back; the fit has about as many weights as values), super-resolution below " +
+            "at a quarter of its values (area-downscaled 2×, bicubic back: what storing a quarter of the numbers keeps), super-resolution below " +
             $"bicubic, denoising below the noisy input, occupancy below IoU {OccupancyFailureIoU:0.00} on uniform random points off the training points.";
         return new GridTable(note, ["backbone", .. tasks.Select(t => t.Title)], rows, failures, below);
     }
