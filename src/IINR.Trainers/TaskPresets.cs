@@ -92,7 +92,7 @@ public static class TaskPresets
         HiddenLayers = SuperResolutionHiddenLayers,
         HiddenSize = SuperResolutionHiddenSize,
         Noise = NoiseMode.Resampled,
-        Omega0 = backbone == BackboneKind.Finer ? SuperResolutionFinerOmega0 : SineOrWireOmega0(backbone, SuperResolutionSineOmega0, SuperResolutionWireOmega0),
+        Omega0 = SineOrWireOmega0(backbone, SuperResolutionSineOmega0, SuperResolutionWireOmega0, finer: SuperResolutionFinerOmega0),
         Scale = backbone switch
         {
             BackboneKind.Wire => SuperResolutionWireScale,
@@ -141,7 +141,7 @@ public static class TaskPresets
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren)
     {
-        var options = new InrOptions
+        var options = WithFourierScale(new InrOptions
         {
             Backbone = backbone,
             Iterations = OccupancyIterations,
@@ -160,28 +160,27 @@ public static class TaskPresets
                 BackboneKind.Wire => OccupancyWireLearningRate,
                 _ => null,
             },
-        };
-        return backbone switch
-        {
-            BackboneKind.Wire => options with
+        }, OccupancyFourierScale);
+        return backbone is BackboneKind.Wire
+            ? options with
             {
                 FinalLearningRateFactor = OccupancyWireFinalLearningRateFactor,
                 HiddenLayers = OccupancyWireHiddenLayers,
                 HiddenSize = OccupancyWireHiddenSize,
                 HeadLearningRate = OccupancyWireHeadLearningRate,
-            },
-            _ => WithFourierScale(options, OccupancyFourierScale),
-        };
+            }
+            : options;
     }
 
     // The task's σ for the Fourier-features backbone; the others have none.
     static InrOptions WithFourierScale(InrOptions options, double sigma) =>
         options.Backbone == BackboneKind.FourierFeatures ? options with { FourierScale = sigma } : options;
 
-    // ω0 of the sine backbones (SIREN, FINER) or of WIRE; the others have none.
-    static double? SineOrWireOmega0(BackboneKind backbone, double sine, double wire) => backbone switch
+    // ω0 of the sine backbones (SIREN; FINER too unless it has its own) or of WIRE; the others have none.
+    static double? SineOrWireOmega0(BackboneKind backbone, double sine, double wire, double? finer = null) => backbone switch
     {
-        BackboneKind.Siren or BackboneKind.Finer => sine,
+        BackboneKind.Siren => sine,
+        BackboneKind.Finer => finer ?? sine,
         BackboneKind.Wire => wire,
         _ => null,
     };
