@@ -159,7 +159,7 @@ internal sealed unsafe class HeadsKernel
                 float* row = w + layer.Weight + m * layer.In;
                 var a = new Vector<float>(w[layer.Bias + m]);
                 for (int j = 0; j < layer.In; j++) a = Vector.FusedMultiplyAdd(new Vector<float>(row[j]), input[j], a);
-                into[m] = last ? a : Vector.Max(a, Vector<float>.Zero);
+                into[m] = last ? a : Vector.MaxNative(a, Vector<float>.Zero);
             }
         }
     }

@@ -44,6 +44,8 @@ public sealed class CpuRefinementKernelTests
         ["deep wide heads", new InrOptions { FeedbackLayers = 3, FeedbackHiddenSize = 17, FuseLayers = 3, FuseHiddenSize = 41 }, 2, 3, 3],
         ["3D occupancy", new InrOptions(), 3, 1, 2],
         ["1D, 4 channels", new InrOptions(), 1, 4, 2],
+        ["2 channels", new InrOptions(), 2, 2, 2],
+        ["5D, 5 channels", new InrOptions(), 5, 5, 2],
     ];
 
     [TestMethod]
@@ -60,6 +62,18 @@ public sealed class CpuRefinementKernelTests
         for (int i = 0; i < reference.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(kernel[i] - reference[i]));
         Assert.IsTrue(spread > 1e-4, $"{name}: the reference output is nearly constant (std {spread}); the comparison would prove nothing.");
         Assert.IsTrue(maxDiff <= 1e-4 * reference.Max(Math.Abs) + 1e-6, $"{name}: kernel and libtorch heads differ by up to {maxDiff}.");
+    }
+
+    [TestMethod]
+    public void ThePortablePathMatchesTooWhereTheKernelUsesVector512()
+    {
+        bool saved = CpuRefinementKernel.PackedLayer.UseVector512;
+        try
+        {
+            CpuRefinementKernel.PackedLayer.UseVector512 = false;
+            foreach (var v in Variants()) MatchesTheLibTorchHeads((string)v[0] + " (portable)", (InrOptions)v[1], (int)v[2], (int)v[3], (int)v[4]);
+        }
+        finally { CpuRefinementKernel.PackedLayer.UseVector512 = saved; }
     }
 
     [TestMethod]
