@@ -65,8 +65,14 @@ public sealed record Measured(Timing Wall, Timing Cpu)
 /// <param name="Batched">One <see cref="InrTrainer.FitMany"/> call.</param>
 /// <param name="SequentialAutograd">K fits through the autograd path (what one image cost before the fused step).</param>
 /// <param name="MaxDifference">Largest difference between the pixels the batched and the one-by-one models render.</param>
+/// <param name="TrainFlops">FLOPs of one image's fit: the backbone's multiply-adds × 2 × 3 per row and iteration (the heads' ~1% left
+/// out, so a rate derived from it is an upper bound).</param>
 public sealed record BatchResult(int Size, int Threads, int Images, int Iterations, Measured Sequential, Measured Batched,
-    Measured SequentialAutograd, double MaxDifference);
+    Measured SequentialAutograd, double MaxDifference, double TrainFlops)
+{
+    /// <summary>Images per minute if every FLOP of the fits ran at <paramref name="gemmGflops"/>: what no engine, batched or not, can beat.</summary>
+    public double PerMinuteAt(double gemmGflops) => 60 * gemmGflops * 1e9 / TrainFlops;
+}
 
 /// <summary>
 /// The speed suite's measurements. Every comparison runs its sides interleaved in one process
@@ -205,7 +211,7 @@ public static class SpeedBenchmark
         var o = new InrOptions { Iterations = iterations, Threads = threads, Device = device, ProgressInterval = iterations };
         List<InrModel>? one = null;
         IReadOnlyList<InrModel>? many = null;
-        double maxDiff = 0;
+        double maxDiff = 0, madds = 0;
         var runs = Interleaved(0, repeats,
         [
             () => one = data.Select(d => InrTrainer.Fit(d, o)).ToList(),
@@ -218,13 +224,15 @@ public static class SpeedBenchmark
                 var a = one![k].Predict(data[k].Coordinates);
                 var b = many![k].Predict(data[k].Coordinates);
                 for (int i = 0; i < a.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
+                madds = one[k].Network.BackboneMultiplyAdds;
                 one[k].Dispose(); many[k].Dispose();
             }
         });
         // Seconds, not ms.
         static Measured Seconds(Measured m) => new(Scale(m.Wall), Scale(m.Cpu));
         static Timing Scale(Timing t) => new(t.Median / 1000, t.Min / 1000, t.Max / 1000);
-        return new BatchResult(size, threads, images, iterations, Seconds(runs[0]), Seconds(runs[1]), Seconds(runs[2]), maxDiff);
+        return new BatchResult(size, threads, images, iterations, Seconds(runs[0]), Seconds(runs[1]), Seconds(runs[2]), maxDiff,
+            6.0 * size * size * madds * iterations);
     }
 
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count); the benchmarks' summary statistic.</summary>

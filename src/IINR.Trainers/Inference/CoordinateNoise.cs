@@ -140,7 +140,7 @@ public static class CoordinateNoise
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     static Vector<double> Step(Vector<double> r, Vector<double> y, double c) => Vector.FusedMultiplyAdd(r, y, new Vector<double>(c));
 
-    /// <summary>The scalar definition of Z (Math.Log and Math.Cos): what <see cref="Fill"/> computes, for tests.</summary>
+    /// <summary>The scalar definition of Z (Math.Log and Math.Cos), which <see cref="Fill"/> reproduces but for a rare last bit; for tests.</summary>
     internal static float Reference(ReadOnlySpan<float> coordinate, int channel, int seed)
     {
         ulong h = Mix(0x9E3779B97F4A7C15UL ^ (ulong)(uint)seed);

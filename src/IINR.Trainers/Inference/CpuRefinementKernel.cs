@@ -382,16 +382,35 @@ internal sealed class CpuRefinementKernel
         /// to check the portable path on such a machine.</summary>
         internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated && Vector<float>.Count * Groups == Vector512<float>.Count;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        // The input count of the narrow layers as a type, so the JIT compiles one loop per count without its branches.
+        internal interface IColumns { static abstract int Count { get; } }
+        internal struct One : IColumns { public static int Count => 1; }
+        internal struct Two : IColumns { public static int Count => 2; }
+        internal struct Three : IColumns { public static int Count => 3; }
+        internal struct Four : IColumns { public static int Count => 4; }
+
         unsafe void ThroughHidden512(float* w, float* add, float* v, float[] nextBias, Vector512<float>* x, int cols, Vector512<float>* start, int outs, Vector512<float>* output)
         {
-            int hidden = Out;
+            switch (cols)
+            {
+                case 1: ThroughHidden512<One>(w, add, v, nextBias, x, start, outs, output); break;
+                case 2: ThroughHidden512<Two>(w, add, v, nextBias, x, start, outs, output); break;
+                case 3: ThroughHidden512<Three>(w, add, v, nextBias, x, start, outs, output); break;
+                default: ThroughHidden512<Four>(w, add, v, nextBias, x, start, outs, output); break;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        unsafe void ThroughHidden512<TColumns>(float* w, float* add, float* v, float[] nextBias, Vector512<float>* x, Vector512<float>* start, int outs, Vector512<float>* output)
+            where TColumns : struct, IColumns
+        {
+            int hidden = Out, stride = In, cols = TColumns.Count;
             var zero = Vector512<float>.Zero;
             Vector512<float> x0 = x[0], x1 = cols > 1 ? x[1] : zero, x2 = cols > 2 ? x[2] : zero, x3 = cols > 3 ? x[3] : zero;
             float* v0 = v, v1 = outs > 1 ? v + hidden : v, v2 = outs > 2 ? v + 2 * hidden : v;
             Vector512<float> o0 = zero, o1 = zero, o2 = zero;
             float* wm = w;
-            for (int m = 0; m < hidden; m++, wm += In)
+            for (int m = 0; m < hidden; m++, wm += stride)
             {
                 var a = start[m];
                 if (add is not null) a += Vector512.Create(add[m]);
@@ -409,12 +428,25 @@ internal sealed class CpuRefinementKernel
             if (outs > 2) output[2] = o2 + Vector512.Create(nextBias[2]);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         unsafe void Narrow512(float* w, float* bias, Vector512<float>* x, int cols, Vector512<float>* start, float* add, Vector512<float>* o, bool relu)
         {
+            switch (cols)
+            {
+                case 1: Narrow512<One>(w, bias, x, start, add, o, relu); break;
+                case 2: Narrow512<Two>(w, bias, x, start, add, o, relu); break;
+                case 3: Narrow512<Three>(w, bias, x, start, add, o, relu); break;
+                default: Narrow512<Four>(w, bias, x, start, add, o, relu); break;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        unsafe void Narrow512<TColumns>(float* w, float* bias, Vector512<float>* x, Vector512<float>* start, float* add, Vector512<float>* o, bool relu)
+            where TColumns : struct, IColumns
+        {
+            int outs = Out, stride = In, cols = TColumns.Count;
             var zero = Vector512<float>.Zero;
             Vector512<float> x0 = x[0], x1 = cols > 1 ? x[1] : zero, x2 = cols > 2 ? x[2] : zero, x3 = cols > 3 ? x[3] : zero;
-            for (int m = 0; m < Out; m++, w += In)
+            for (int m = 0; m < outs; m++, w += stride)
             {
                 var a = start is null ? Vector512.Create(bias[m]) : start[m];
                 if (add is not null) a += Vector512.Create(add[m]);

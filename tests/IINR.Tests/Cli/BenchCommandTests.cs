@@ -270,6 +270,12 @@ public sealed class BenchCommandTests
         var batch = json.RootElement.GetProperty("speedBatch").EnumerateArray().Single();
         Assert.AreEqual(3, batch.GetProperty("images").GetInt32());
         Assert.AreEqual(0.0, batch.GetProperty("maxDifference").GetDouble());
+        // Its ceiling: the backbone's multiply-adds (2·256 + 3·256² + 256·3 for 3×256) ×2 ×3 per row and iteration, at the GEMM rate.
+        int side = batch.GetProperty("size").GetInt32(), iterations = batch.GetProperty("iterations").GetInt32();
+        Assert.AreEqual(6.0 * side * side * 197_888 * iterations, batch.GetProperty("trainFlops").GetDouble());
+        double gemm = batch.GetProperty("gemmGflops").GetDouble();
+        Assert.AreEqual(rows.Max(r => r.GetProperty("gemmGflops").GetDouble()), gemm);
+        Assert.AreEqual(60 * gemm * 1e9 / batch.GetProperty("trainFlops").GetDouble(), batch.GetProperty("imagesPerMinuteAtGemmRate").GetDouble(), 1e-9);
         // The ML.NET surface row: the same model through Transform and raw Predict, same numbers, a real zip.
         var surface = json.RootElement.GetProperty("surface").EnumerateArray().Single();
         Assert.AreEqual(32 * 32, surface.GetProperty("rows").GetInt32());
