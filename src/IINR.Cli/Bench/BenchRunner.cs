@@ -480,9 +480,9 @@ public sealed class BenchRunner
                     iterativeAutogradMs = r.IterativeAutograd, plainInferMs = r.PlainInfer, iterativeInferMs = r.IterativeInfer, iterativeInferLibTorchMs = r.IterativeInferLibTorch,
                     trainOverheadPercent = train.Wall, trainOverheadCpuPercent = train.Cpu, inferOverheadPercent = infer.Wall, inferOverheadCpuPercent = infer.Cpu,
                     r.PlainTrainGflops, r.PlainInferGflops, allocator = TorchRuntime.AllocatorPolicy });
-                Log($"speed {size}², {threads} thread(s): step {r.Plain.Wall.Median:F1} / {r.Iterative.Wall.Median:F1} ms ({train.Wall:+0.0;-0.0}%, CPU {train.Cpu:+0.0;-0.0}%; " +
-                    $"autograd {r.PlainAutograd.Wall.Median:F1} ms), inference {r.PlainInfer.Wall.Median:F1} / {r.IterativeInfer.Wall.Median:F1} ms ({infer.Wall:+0.0;-0.0}%, " +
-                    $"CPU {infer.Cpu:+0.0;-0.0}%), {100 * r.PlainTrainGflops / r.GemmGflops:F0}% of GEMM");
+                Log($"speed {size}², {threads} thread(s): step {r.Plain.Wall.Median:F1} / {r.Iterative.Wall.Median:F1} ms ({train.Wall:+0.0;-0.0;+0.0}%, CPU {train.Cpu:+0.0;-0.0;+0.0}%; " +
+                    $"autograd {r.PlainAutograd.Wall.Median:F1} ms), inference {r.PlainInfer.Wall.Median:F1} / {r.IterativeInfer.Wall.Median:F1} ms ({infer.Wall:+0.0;-0.0;+0.0}%, " +
+                    $"CPU {infer.Cpu:+0.0;-0.0;+0.0}%), {100 * r.PlainTrainGflops / r.GemmGflops:F0}% of GEMM");
             }
         const string Network = "3×256 SIREN / I-SIREN (2→256→256→256→256→3), RGB, full batch";
         const string Cpu = "Overheads by wall time and by process CPU time (the steadier figure when other jobs share the machine: the fused paths never spin).";

@@ -13,9 +13,9 @@ namespace IINR.Trainers;
 /// <remarks>
 /// Why: on a CPU the heads are a chain of skinny GEMMs (K or N of 3) that MKL runs at a few
 /// GFLOP/s, plus an activation pass over an N×100 tensor per layer; through libtorch they cost
-/// 8–15% of a 3×256 SIREN's inference for about 1% of its multiply-adds. Per row the heads are
-/// ~1,200 multiply-adds whose activations fit in cache, so evaluating a few rows at a time
-/// removes every intermediate tensor. The weights are a snapshot taken at construction; the
+/// many times their share of a backbone's multiply-adds (docs/PERFORMANCE.md). Per row the heads
+/// are about a thousand multiply-adds whose activations fit in cache, so evaluating a few rows at a
+/// time removes every intermediate tensor. The weights are a snapshot taken at construction; the
 /// libtorch path (<see cref="IterativeInr.Predict(IterativeInr.Refinement, Tensor, double)"/>)
 /// stays the reference and the path for CUDA. Rows are independent, so the result does not
 /// depend on the thread count.
