@@ -34,7 +34,6 @@ internal sealed unsafe class HeadsKernel
     readonly Vector<float>[] _grad;                 // head parameters, per lane
     readonly Vector<float>[][] _feedbackIn, _fuseIn; // each layer's input
     readonly Vector<float>[] _f, _dB, _b, _y, _dIn, _delta, _deltaNext, _lastOut;
-    readonly float[] _lane = new float[Lanes];
 
     public HeadsKernel(FusedNetwork net)
     {
@@ -154,13 +153,30 @@ internal sealed unsafe class HeadsKernel
             bool last = l == layers.Length - 1;
             var input = inputs[l];
             var into = last ? output : inputs[l + 1];
-            for (int m = 0; m < layer.Out; m++)
-            {
-                float* row = w + layer.Weight + m * layer.In;
-                var a = new Vector<float>(w[layer.Bias + m]);
-                for (int j = 0; j < layer.In; j++) a = Vector.FusedMultiplyAdd(new Vector<float>(row[j]), input[j], a);
-                into[m] = last ? a : Vector.MaxNative(a, Vector<float>.Zero);
-            }
+            if (input.Length < layer.In || into.Length < layer.Out) throw new ArgumentException("A head buffer is shorter than its layer.");
+            int fan = layer.In, quads = fan & ~3;
+            fixed (Vector<float>* x = input)
+                for (int m = 0; m < layer.Out; m++)
+                {
+                    float* row = w + layer.Weight + m * fan;
+                    var a = new Vector<float>(w[layer.Bias + m]);
+                    int j = 0;
+                    if (fan >= 8)
+                    {
+                        // Four chains: one would wait on the FMA latency at every input of a wide layer.
+                        Vector<float> b = Vector<float>.Zero, c = b, d = b;
+                        for (; j < quads; j += 4)
+                        {
+                            a = Vector.FusedMultiplyAdd(new Vector<float>(row[j]), x[j], a);
+                            b = Vector.FusedMultiplyAdd(new Vector<float>(row[j + 1]), x[j + 1], b);
+                            c = Vector.FusedMultiplyAdd(new Vector<float>(row[j + 2]), x[j + 2], c);
+                            d = Vector.FusedMultiplyAdd(new Vector<float>(row[j + 3]), x[j + 3], d);
+                        }
+                        a = (a + b) + (c + d);
+                    }
+                    for (; j < fan; j++) a = Vector.FusedMultiplyAdd(new Vector<float>(row[j]), x[j], a);
+                    into[m] = last ? a : Vector.MaxNative(a, Vector<float>.Zero);
+                }
         }
     }
 
@@ -176,22 +192,27 @@ internal sealed unsafe class HeadsKernel
             var layer = layers[l];
             var input = inputs[l];
             int gw = layer.Weight - _headStart, gb = layer.Bias - _headStart;
-            for (int m = 0; m < layer.Out; m++)
-            {
-                var dm = delta[m];
-                _grad[gb + m] += dm;
-                int row = gw + m * layer.In;
-                for (int j = 0; j < layer.In; j++) _grad[row + j] = Vector.FusedMultiplyAdd(dm, input[j], _grad[row + j]);
-            }
+            if (gw + layer.Out * layer.In > _grad.Length || gb + layer.Out > _grad.Length || input.Length < layer.In)
+                throw new ArgumentException("A head gradient buffer is shorter than its layer.");
+            fixed (Vector<float>* g = _grad, x = input)
+                for (int m = 0; m < layer.Out; m++)
+                {
+                    var dm = delta[m];
+                    g[gb + m] += dm;
+                    Vector<float>* row = g + gw + m * layer.In;
+                    for (int j = 0; j < layer.In; j++) row[j] = Vector.FusedMultiplyAdd(dm, x[j], row[j]);
+                }
             if (l == 0 && !inputGradient) return null;
             var into = l == 0 ? _dIn : next;
+            if (into.Length < layer.In) throw new ArgumentException("A head gradient buffer is shorter than its layer.");
             Array.Clear(into, 0, layer.In);
-            for (int m = 0; m < layer.Out; m++)
-            {
-                float* wr = w + layer.Weight + m * layer.In;
-                var dm = delta[m];
-                for (int j = 0; j < layer.In; j++) into[j] = Vector.FusedMultiplyAdd(new Vector<float>(wr[j]), dm, into[j]);
-            }
+            fixed (Vector<float>* gi = into)
+                for (int m = 0; m < layer.Out; m++)
+                {
+                    float* wr = w + layer.Weight + m * layer.In;
+                    var dm = delta[m];
+                    for (int j = 0; j < layer.In; j++) gi[j] = Vector.FusedMultiplyAdd(new Vector<float>(wr[j]), dm, gi[j]);
+                }
             if (l == 0) return _dIn;
             // The input of layer l is relu of layer l−1's output: its gradient passes where it is positive.
             for (int j = 0; j < layer.In; j++) into[j] = Vector.ConditionalSelect(Vector.GreaterThan(input[j], Vector<float>.Zero), into[j], Vector<float>.Zero);
@@ -243,21 +264,28 @@ internal sealed unsafe class HeadsKernel
         return new Vector<int>(i);
     }
 
-    Vector<float> GatherOne(float* src, int count)
+    static Vector<float> GatherOne(float* src, int count)
     {
-        Array.Clear(_lane);
-        for (int l = 0; l < count; l++) _lane[l] = src[l];
-        return new Vector<float>(_lane);
+        if (count == Lanes) return Unsafe.ReadUnaligned<Vector<float>>(src);
+        var v = Vector<float>.Zero;
+        float* lane = (float*)&v;
+        for (int l = 0; l < count; l++) lane[l] = src[l];
+        return v;
     }
 
     // Column j of a count×cols block → vector j (row l in lane l); missing rows are zero.
-    void Gather(float* src, int cols, int count, Span<Vector<float>> into)
+    static void Gather(float* src, int cols, int count, Span<Vector<float>> into)
     {
-        for (int j = 0; j < cols; j++)
+        if (into.Length < cols || count > Lanes) throw new ArgumentException("The gather buffer is shorter than the block.");
+        fixed (Vector<float>* pi = into)
         {
-            Array.Clear(_lane);
-            for (int l = 0; l < count; l++) _lane[l] = src[(long)l * cols + j];
-            into[j] = new Vector<float>(_lane);
+            float* dst = (float*)pi;
+            for (int j = 0; j < cols; j++)
+            {
+                float* lane = dst + (long)j * Lanes;
+                for (int l = 0; l < count; l++) lane[l] = src[(long)l * cols + j];
+                for (int l = count; l < Lanes; l++) lane[l] = 0;
+            }
         }
     }
 
