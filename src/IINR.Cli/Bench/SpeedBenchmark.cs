@@ -219,12 +219,12 @@ public static class SpeedBenchmark
             () => { foreach (var d in data) InrTrainer.FitWithEngine(d, o, null, null, default, TrainingEngine.Autograd).Dispose(); },
         ], () =>
         {
+            madds = one![0].Network.BackboneMultiplyAdds; // every image's network has the same shape
             for (int k = 0; k < images; k++)
             {
-                var a = one![k].Predict(data[k].Coordinates);
+                var a = one[k].Predict(data[k].Coordinates);
                 var b = many![k].Predict(data[k].Coordinates);
                 for (int i = 0; i < a.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
-                madds = one[k].Network.BackboneMultiplyAdds;
                 one[k].Dispose(); many[k].Dispose();
             }
         });
