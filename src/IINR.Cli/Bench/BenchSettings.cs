@@ -57,7 +57,7 @@ public sealed record BenchSettings(
     public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output)
     {
         RestorationLowSides = [12], RestorationDenoiseSide = 32, RestorationTaus = [30], RestorationIterations = 30,
-        OccupancyPoints = 10_000, ThroughputSizes = [12], ThroughputImages = 2, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
+        OccupancyPoints = 10_000, ThroughputSizes = [12], ThroughputImages = 2, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedSuperResolutionSides = [8], SpeedSuperResolutionIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
     };
 
     /// <summary>When set, the fit suite sizes each image's backbone width to this many weights per signal value (the paper's
@@ -119,7 +119,13 @@ public sealed record BenchSettings(
     /// <summary>Iterations per image in the many-images-at-once comparison.</summary>
     public int SpeedBatchIterations { get; init; } = 60;
 
-    /// <summary>Alternating repetitions of the end-to-end and many-images comparisons.</summary>
+    /// <summary>Observed image sides of the super-resolution fit comparison (fused vs autograd).</summary>
+    public IReadOnlyList<int> SpeedSuperResolutionSides { get; init; } = [32, 64];
+
+    /// <summary>Iterations per fit in the super-resolution comparison (the preset trains 600; the ratio does not depend on it).</summary>
+    public int SpeedSuperResolutionIterations { get; init; } = 100;
+
+    /// <summary>Alternating repetitions of the end-to-end, many-images and super-resolution comparisons.</summary>
     public int SpeedRepeats { get; init; } = 2;
 
     /// <summary>Side of the square matrices of the in-process GEMM reference.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IINR.Signals;
 using IINR.Trainers;
+using IINR.Trainers.Backbones;
 using static TorchSharp.torch;
 
 namespace IINR.Cli.Bench;
@@ -73,6 +74,16 @@ public sealed record BatchResult(int Size, int Threads, int Images, int Iteratio
     /// <summary>Images per minute if every FLOP of the fits ran at <paramref name="gemmGflops"/>: what no engine, batched or not, can beat.</summary>
     public double PerMinuteAt(double gemmGflops) => 60 * gemmGflops * 1e9 / TrainFlops;
 }
+
+/// <summary>A super-resolution fit timed on the default path and through autograd (seconds, wall and process CPU time).</summary>
+/// <param name="ObservedSide">Side of the observed image (the render is 2× that, the output 4×).</param>
+/// <param name="Threads">Threads.</param>
+/// <param name="Iterations">Iterations per fit.</param>
+/// <param name="HiddenSize">The preset's width for this input.</param>
+/// <param name="Fused">Fits on the default path (the fused step on the CPU).</param>
+/// <param name="Autograd">Fits through the autograd path (what super-resolution took before the forward model was fused).</param>
+/// <param name="MaxDifference">Largest difference between the 4× renders of the two models (different arithmetic: small, not 0).</param>
+public sealed record SuperResolutionResult(int ObservedSide, int Threads, int Iterations, int HiddenSize, Measured Fused, Measured Autograd, double MaxDifference);
 
 /// <summary>
 /// The speed suite's measurements. Every comparison runs its sides interleaved in one process
@@ -228,12 +239,43 @@ public static class SpeedBenchmark
                 one[k].Dispose(); many[k].Dispose();
             }
         });
-        // Seconds, not ms.
-        static Measured Seconds(Measured m) => new(Scale(m.Wall), Scale(m.Cpu));
-        static Timing Scale(Timing t) => new(t.Median / 1000, t.Min / 1000, t.Max / 1000);
         return new BatchResult(size, threads, images, iterations, Seconds(runs[0]), Seconds(runs[1]), Seconds(runs[2]), maxDiff,
             6.0 * size * size * madds * iterations);
     }
+
+    /// <summary>Fits the super-resolution preset (I-SIREN, its width sized to the input) to the test scene rendered at
+    /// <paramref name="observedSide"/>², through the forward model at the preset's training scale, on the default path and through
+    /// autograd, <paramref name="repeats"/> times interleaved.</summary>
+    public static SuperResolutionResult SuperResolution(int observedSide, int threads, ComputeDevice device, int iterations, int repeats)
+    {
+        int scale = TaskPresets.SuperResolutionTrainingScale, side = observedSide * scale;
+        var observed = TestScene.Render(observedSide, observedSide);
+        var data = new TrainingSet(PixelGrid.Coordinates(side, side), 2, observed.Data, observed.Channels);
+        var op = new AveragePoolOperator(observedSide, observedSide, scale);
+        var o = TaskPresets.SuperResolution(BackboneKind.Siren, observedSide, observedSide) with
+        {
+            Iterations = iterations, Threads = threads, Device = device, ProgressInterval = iterations,
+        };
+        var output = PixelGrid.Coordinates(4 * observedSide, 4 * observedSide);
+        InrModel? fused = null, reference = null;
+        double maxDiff = 0;
+        var runs = Interleaved(0, repeats,
+        [
+            () => fused = InrTrainer.FitWithEngine(data, o, op, null, default, TrainingEngine.Auto),
+            () => reference = InrTrainer.FitWithEngine(data, o, op, null, default, TrainingEngine.Autograd),
+        ], () =>
+        {
+            var a = fused!.Predict(output);
+            var b = reference!.Predict(output);
+            for (int i = 0; i < a.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
+            fused.Dispose(); reference.Dispose();
+        });
+        return new SuperResolutionResult(observedSide, threads, iterations, o.HiddenSize, Seconds(runs[0]), Seconds(runs[1]), maxDiff);
+    }
+
+    // Seconds, not ms.
+    static Measured Seconds(Measured m) => new(Scale(m.Wall), Scale(m.Cpu));
+    static Timing Scale(Timing t) => new(t.Median / 1000, t.Min / 1000, t.Max / 1000);
 
     /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count); the benchmarks' summary statistic.</summary>
     public static double Median(IEnumerable<double> values)

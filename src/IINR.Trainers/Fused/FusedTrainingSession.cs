@@ -11,18 +11,25 @@ namespace IINR.Trainers.Fused;
 /// Alg. 1 on the CPU without autograd, for one signal or several of the same size at once, each
 /// with its own weights. Every buffer is allocated once. An iteration draws t, Z and n from each
 /// signal's generator exactly as <see cref="TrainingSession"/> does, then splits each signal's
-/// batch into chunks and the chunks into a few slots (<see cref="Slots"/>); the workers take
+/// batch into chunks and the chunks into a few slots (<see cref="Slots(int, int, int)"/>); the workers take
 /// slots (of any signal) first come, first served, and each slot sums its chunks' gradients in
 /// order into a buffer of its own. One more parallel pass then adds each signal's slots in slot
 /// order and applies Adam to its flat parameter buffer. Signals go through in waves of up to
 /// <see cref="WaveSignals"/>, which share the slot buffers. Nothing depends on which worker ran
 /// what or on how many signals are trained together: same seed, same bits, alone or in a batch.
 /// The thread count enters only through the number of slots (the same for 1 and 2 threads).
+/// With super-resolution's forward model (<see cref="AveragePoolOperator"/>) the chunks hold whole
+/// rows of observed pixels: each chunk renders its rows, averages them to the observations it
+/// covers, and takes the loss's gradient back through the average before the backward pass.
 /// </summary>
 internal sealed unsafe class FusedTrainingSession : ITrainingSession
 {
     /// <summary>Most rows per chunk: a chunk's activations stay in cache, and MKL still runs near its peak.</summary>
     public const int MaxChunkRows = 1024;
+
+    /// <summary>Most rendered rows per observed row of pixels (W·s²) that the fused step takes with a forward model; beyond, a
+    /// chunk would not fit in cache (autograd trains it).</summary>
+    public const int MaxMeasuredRowRows = 16384;
 
     /// <summary>Signals whose slots are in memory at once.</summary>
     public const int WaveSignals = 8;
@@ -35,17 +42,19 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
     readonly WorkerPool _pool;
     readonly BackboneKernel[] _backbones;
     readonly HeadsKernel[] _heads;
-    readonly NativeFloats[] _dOut, _gatherX, _gatherY, _gatherZ;
+    readonly NativeFloats[] _dOut, _prediction, _gatherX, _gatherY, _gatherZ;
     readonly NativeFloats[] _slotSets; // per signal of a wave: slots × parameters
     readonly (int Start, int Length, int Layer)[] _adamPieces;
     readonly float[] _layerRate, _layerEps;
-    readonly int _n, _batch, _chunk, _chunks, _slots, _c, _d, _params;
+    readonly AveragePoolOperator? _area;
+    readonly int _n, _observedRows, _lossRows, _batch, _chunk, _chunks, _slots, _c, _d, _params;
     readonly double _lr0;
     long _step;
 
     sealed class Signal : IDisposable
     {
         public required NativeFloats Weights, M, V, X, Y, Z;
+        public required NativeFloats Observed; // the loss's target: Y itself, or the observations behind a forward model
         public required Generator Generator;
         public required Tensor T, ZDraw, Noise, Permutation; // drawn in place every iteration: their storage never moves
         public required double[] SlotLoss;
@@ -54,20 +63,25 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
 
         public void Dispose()
         {
+            if (!ReferenceEquals(Observed, Y)) Observed.Dispose();
             Weights.Dispose(); M.Dispose(); V.Dispose(); X.Dispose(); Y.Dispose(); Z.Dispose();
             Generator.Dispose(); T.Dispose(); ZDraw.Dispose(); Noise.Dispose(); Permutation.Dispose(); Probe?.Dispose();
         }
     }
 
-    FusedTrainingSession(FusedNetwork[] nets, IReadOnlyList<TrainingSet> data, InrOptions o)
+    FusedTrainingSession(FusedNetwork[] nets, IReadOnlyList<TrainingSet> data, InrOptions o, AveragePoolOperator? area)
     {
         _nets = nets;
         _o = o;
+        _area = area;
         var net = nets[0];
         _n = data[0].CoordinateCount; _c = net.Channels; _d = net.Dims;
-        _batch = o.BatchSize is int b ? Math.Min(b, _n) : _n <= o.MaxFullBatch ? _n : o.MaxFullBatch;
+        // A forward model needs every rendered row every iteration (InrTrainer checks that no smaller batch is asked for).
+        _batch = area is not null ? _n : o.BatchSize is int b ? Math.Min(b, _n) : _n <= o.MaxFullBatch ? _n : o.MaxFullBatch;
+        _observedRows = area?.OutputCount ?? _n;
+        _lossRows = area?.OutputCount ?? _batch;
         int workers = o.Threads ?? Math.Max(1, TorchRuntime.Threads);
-        (_chunk, _chunks, _slots) = Slots(_batch, o.ChunkSize, workers);
+        (_chunk, _chunks, _slots) = area is null ? Slots(_batch, o.ChunkSize, workers) : Slots(_batch, o.ChunkSize, workers, area.RenderedRowsPerObservedRow);
         _params = net.ParameterCount;
         _lr0 = o.EffectiveLearningRate;
 
@@ -94,6 +108,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
             _heads = Enumerable.Range(0, _pool.Workers).Select(_ => new HeadsKernel(net)).ToArray();
             NativeFloats[] PerWorker(int width) => Enumerable.Range(0, _pool.Workers).Select(_ => new NativeFloats((long)_chunk * width)).ToArray();
             _dOut = PerWorker(_c);
+            _prediction = PerWorker(area is null ? 0 : _c);
             bool gather = _batch < _n;
             _gatherX = PerWorker(gather ? _d : 0);
             _gatherY = PerWorker(gather ? _c : 0);
@@ -108,10 +123,11 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
 
     Signal CreateSignal(FusedNetwork net, TrainingSet data)
     {
+        var y = Copy(data.Signal);
         var s = new Signal
         {
             Weights = new NativeFloats(_params), M = new NativeFloats(_params), V = new NativeFloats(_params),
-            X = Copy(data.Coordinates), Y = Copy(data.Signal),
+            X = Copy(data.Coordinates), Y = _area is null ? y : Lift(y), Observed = y,
             Z = Copy(CoordinateNoise.Sample(data.Coordinates, _n, _d, _c, _o.EffectiveSeed, _o.NoiseDistribution)),
             Generator = new Generator((ulong)(uint)_o.EffectiveSeed ^ 0x5DEECE66DUL, torch.CPU),
             T = torch.empty(_o.TimeSampling == TimeSampling.PerCoordinate ? [_batch, 1] : [1, 1]),
@@ -122,6 +138,16 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         };
         net.Pack(s.Weights.Pointer);
         return s;
+
+        // The signal on the rendered grid, for the training state: the operator's stand-in, as the autograd path takes it.
+        NativeFloats Lift(NativeFloats observed)
+        {
+            using var o = TensorIO.FromSpan(observed.Span, _observedRows, _c, torch.CPU);
+            using var lifted = _area!.Lift(o);
+            var f = new NativeFloats((long)_n * _c);
+            TensorIO.ToSpan(lifted, f.Span);
+            return f;
+        }
 
         static NativeFloats Copy(float[] values)
         {
@@ -143,6 +169,16 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         return (rows, chunks, Math.Min(chunks, target));
     }
 
+    /// <summary><see cref="Slots(int, int, int)"/> for chunks of whole units of <paramref name="unitRows"/> rows (the rendered rows of one
+    /// observed row of pixels): the chunk rows rounded down to a multiple of the unit, at least one unit.</summary>
+    public static (int ChunkRows, int Chunks, int Slots) Slots(int batch, int chunkSize, int workers, int unitRows)
+    {
+        var (rows, _, _) = Slots(batch, chunkSize, workers);
+        rows = Math.Max(1, rows / unitRows) * unitRows;
+        int chunks = (batch + rows - 1) / rows;
+        return (rows, chunks, Math.Min(chunks, Math.Max(4, 2 * workers)));
+    }
+
     /// <summary>A session for <paramref name="nets"/> (freshly built, one per signal) on <paramref name="data"/>, or null
     /// with the reason when the fused kernels do not cover this configuration (the autograd path runs it).</summary>
     public static FusedTrainingSession? TryCreate(IReadOnlyList<IterativeInr> nets, IReadOnlyList<TrainingSet> data, InrOptions o,
@@ -150,7 +186,13 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
     {
         if (device.type != DeviceType.CPU) { reason = "the device is not the CPU"; return null; }
         if (!MklBlas.IsAvailable) { reason = "libtorch's CPU library exports no MKL on this platform"; return null; }
-        if (op is not null) { reason = "a measurement operator needs autograd through it"; return null; }
+        var area = op as AveragePoolOperator;
+        if (op is not null && area is null) { reason = "only the area-average forward model (AveragePoolOperator) is fused; other measurement operators need autograd"; return null; }
+        if (area is not null && area.RenderedRowsPerObservedRow > MaxMeasuredRowRows)
+        {
+            reason = $"a row of observed pixels renders {area.RenderedRowsPerObservedRow} rows, more than the fused step's {MaxMeasuredRowRows}";
+            return null;
+        }
         var fused = new FusedNetwork[nets.Count];
         for (int k = 0; k < nets.Count; k++)
         {
@@ -158,7 +200,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
             fused[k] = layout;
         }
         reason = null;
-        return new FusedTrainingSession(fused, data, o);
+        return new FusedTrainingSession(fused, data, o, area);
     }
 
     /// <inheritdoc/>
@@ -195,7 +237,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
             var s = _signals[k];
             double loss = 0;
             for (int slot = 0; slot < _slots; slot++) loss += s.SlotLoss[slot];
-            s.Loss = loss / ((double)_batch * _c);
+            s.Loss = loss / ((double)_lossRows * _c);
         }
     }
 
@@ -244,7 +286,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         float* grad = slotSet.Pointer + (long)slot * _params;
         float* w = s.Weights.Pointer;
         float* dOut = _dOut[worker].Pointer;
-        float scale = (float)(1.0 / ((double)_batch * _c));
+        float scale = (float)(1.0 / ((double)_lossRows * _c));
         heads.BeginSlot();
         double loss = 0;
         for (int chunk = first; chunk < end; chunk++)
@@ -252,7 +294,17 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
             int r0 = chunk * _chunk, n = Math.Min(_chunk, _batch - r0);
             var rows = Rows(s, worker, r0, n);
             backbone.Forward(w, rows.X, n, keepSlopes: true);
-            loss += heads.Chunk(w, rows, n, backbone.Output, dOut, scale, (float)_o.StateNoise);
+            if (_area is { } area)
+            {
+                // The loss lies beyond the forward model: render the chunk's prediction, take the gradient back through A.
+                float* prediction = _prediction[worker].Pointer;
+                heads.Predict(w, rows, n, backbone.Output, (float)_o.StateNoise, prediction);
+                int unit = area.RenderedRowsPerObservedRow;
+                loss += area.Residual(prediction, r0 / unit, n / unit, _c, s.Observed.Pointer, 2 * scale);
+                heads.Chunk(w, rows, n, backbone.Output, dOut, scale, (float)_o.StateNoise, prediction);
+            }
+            else
+                loss += heads.Chunk(w, rows, n, backbone.Output, dOut, scale, (float)_o.StateNoise);
             backbone.Backward(w, rows.X, dOut, n, grad, first: chunk == first);
         }
         if (_nets[0].Iterative) heads.EndSlot(grad);
@@ -347,9 +399,9 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         if (s.Probe is null)
         {
             using var x = TensorIO.FromSpan(new ReadOnlySpan<float>(s.X.Pointer, _n * _d), _n, _d, torch.CPU);
-            using var y = TensorIO.FromSpan(new ReadOnlySpan<float>(s.Y.Pointer, _n * _c), _n, _c, torch.CPU);
+            using var y = TensorIO.FromSpan(new ReadOnlySpan<float>(s.Observed.Pointer, _observedRows * _c), _observedRows, _c, torch.CPU);
             using var z = TensorIO.FromSpan(new ReadOnlySpan<float>(s.Z.Pointer, _n * _c), _n, _c, torch.CPU);
-            s.Probe = new ProgressProbe(x, y, z, null, _o.Steps, _o.ProgressInterval);
+            s.Probe = new ProgressProbe(x, y, z, _area, _o.Steps, _o.ProgressInterval);
         }
         return s.Probe.Psnr(_nets[signal].Network);
     }
@@ -367,7 +419,7 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
     {
         _pool?.Dispose();
         foreach (var k in _backbones ?? []) k.Dispose();
-        foreach (var set in new[] { _dOut, _gatherX, _gatherY, _gatherZ, _slotSets })
+        foreach (var set in new[] { _dOut, _prediction, _gatherX, _gatherY, _gatherZ, _slotSets })
             foreach (var b in set ?? []) b.Dispose();
         foreach (var s in _signals) s?.Dispose();
     }

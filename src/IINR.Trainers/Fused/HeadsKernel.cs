@@ -33,7 +33,7 @@ internal sealed unsafe class HeadsKernel
     readonly int _c, _d, _headStart;
     readonly Vector<float>[] _grad;                 // head parameters, per lane
     readonly Vector<float>[][] _feedbackIn, _fuseIn; // each layer's input
-    readonly Vector<float>[] _f, _dB, _b, _y, _dIn, _delta, _deltaNext, _lastOut;
+    readonly Vector<float>[] _f, _dB, _b, _y, _given, _dIn, _delta, _deltaNext, _lastOut;
 
     public HeadsKernel(FusedNetwork net)
     {
@@ -46,7 +46,7 @@ internal sealed unsafe class HeadsKernel
         _feedbackIn = (net.Feedback ?? []).Select(l => new Vector<float>[l.In]).ToArray();
         _fuseIn = (net.Fuse ?? []).Select(l => new Vector<float>[l.In]).ToArray();
         int widest = Math.Max(2 * _c + _d + net.TimeFeatures, heads.Length == 0 ? 0 : heads.Max(l => Math.Max(l.In, l.Out)));
-        _f = new Vector<float>[_c]; _dB = new Vector<float>[_c]; _b = new Vector<float>[_c]; _y = new Vector<float>[_c];
+        _f = new Vector<float>[_c]; _dB = new Vector<float>[_c]; _b = new Vector<float>[_c]; _y = new Vector<float>[_c]; _given = new Vector<float>[_c];
         _dIn = new Vector<float>[widest]; _delta = new Vector<float>[widest]; _deltaNext = new Vector<float>[widest]; _lastOut = new Vector<float>[widest];
     }
 
@@ -61,14 +61,43 @@ internal sealed unsafe class HeadsKernel
 
     /// <summary>For <paramref name="n"/> rows with backbone outputs <paramref name="b"/> (n×C): writes dLoss/db into
     /// <paramref name="db"/> (n×C), adds the head gradients, and returns the chunk's sum of squared errors.
-    /// The loss is <paramref name="scale"/> × that sum.</summary>
-    public double Chunk(float* w, in ChunkRows rows, int n, float* b, float* db, float scale, float stateNoise)
+    /// The loss is <paramref name="scale"/> × that sum. With <paramref name="dPrediction"/> (n×C) the loss lies beyond the
+    /// prediction (a measurement operator): its gradient there is given, nothing is compared with the target, and 0 is returned.</summary>
+    public double Chunk(float* w, in ChunkRows rows, int n, float* b, float* db, float scale, float stateNoise, float* dPrediction = null)
     {
-        if (!_net.Iterative) return Plain(rows.Y, n, b, db, scale);
+        if (!_net.Iterative)
+        {
+            if (dPrediction is null) return Plain(rows.Y, n, b, db, scale);
+            new ReadOnlySpan<float>(dPrediction, n * _c).CopyTo(new Span<float>(db, n * _c));
+            return 0;
+        }
         double loss = 0;
         for (int r = 0; r < n; r += Lanes)
-            loss += Block(w, rows, r, Math.Min(Lanes, n - r), b, db, scale, stateNoise);
+            loss += Block(w, rows, r, Math.Min(Lanes, n - r), b, db, scale, stateNoise, dPrediction);
         return loss;
+    }
+
+    /// <summary>The prediction f(g̃_t, x, t) for <paramref name="n"/> rows with backbone outputs <paramref name="b"/> into
+    /// <paramref name="prediction"/> (n×C), as <see cref="Chunk"/> computes it, without gradients (b itself for a plain network).</summary>
+    public void Predict(float* w, in ChunkRows rows, int n, float* b, float stateNoise, float* prediction)
+    {
+        if (!_net.Iterative)
+        {
+            new ReadOnlySpan<float>(b, n * _c).CopyTo(new Span<float>(prediction, n * _c));
+            return;
+        }
+        bool multiply = _net.Fusion == FusionMode.Multiplicative;
+        for (int r = 0; r < n; r += Lanes)
+        {
+            int count = Math.Min(Lanes, n - r);
+            var gatePre = StateForward(w, rows, r, count, b, stateNoise);
+            for (int j = 0; j < _c; j++)
+            {
+                Gate(gatePre[j], out var gate);
+                _delta[j] = multiply ? gate * _b[j] : gate + _b[j];
+            }
+            Scatter(_delta, _c, count, prediction + (long)r * _c);
+        }
     }
 
     double Plain(float* y, int n, float* b, float* db, float scale)
@@ -86,10 +115,49 @@ internal sealed unsafe class HeadsKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    double Block(float* w, in ChunkRows rows, int r, int count, float* b, float* db, float scale, float stateNoise)
+    double Block(float* w, in ChunkRows rows, int r, int count, float* b, float* db, float scale, float stateNoise, float* dPrediction)
+    {
+        int c = _c;
+        var valid = Vector.LessThan(Iota(), new Vector<int>(count));
+        var gatePre = StateForward(w, rows, r, count, b, stateNoise);
+        if (dPrediction is not null) Gather(dPrediction + (long)r * c, c, count, _given);
+        var twoScale = new Vector<float>(2 * scale);
+        var loss = Vector<float>.Zero;
+        // δ of the gate's pre-activation goes into _delta, dLoss/db (the direct part) into _dB.
+        for (int j = 0; j < c; j++)
+        {
+            var slope = Gate(gatePre[j], out var gate);
+            var bj = _b[j];
+            bool multiply = _net.Fusion == FusionMode.Multiplicative;
+            Vector<float> dPred;
+            if (dPrediction is not null)
+                dPred = _given[j];
+            else
+            {
+                var e = Vector.ConditionalSelect(valid, (multiply ? gate * bj : gate + bj) - _y[j], Vector<float>.Zero);
+                loss = Vector.FusedMultiplyAdd(e, e, loss);
+                dPred = twoScale * e;
+            }
+            _delta[j] = (multiply ? dPred * bj : dPred) * slope;
+            _dB[j] = multiply ? dPred * gate : dPred;
+        }
+
+        if (_fuseIn.Length > 0)
+        {
+            var dIn = Backward(w, _net.Fuse!, _fuseIn, _delta, inputGradient: true);
+            for (int j = 0; j < c; j++) { _dB[j] += dIn![c + j]; _delta[j] = dIn[j]; }
+        }
+        if (_feedbackIn.Length > 0) Backward(w, _net.Feedback!, _feedbackIn, _delta, inputGradient: false);
+        Scatter(_dB, c, count, db + (long)r * c);
+        return Vector.Sum(loss);
+    }
+
+    // The heads' forward pass for rows r … r+count−1: gathers b and the target into _b and _y, fills the layers' inputs,
+    // and returns the gate's pre-activation.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    Vector<float>[] StateForward(float* w, in ChunkRows rows, int r, int count, float* b, float stateNoise)
     {
         int c = _c, d = _d;
-        var valid = Vector.LessThan(Iota(), new Vector<int>(count));
         Gather(b + (long)r * c, c, count, _b);
         Gather(rows.Y + (long)r * c, c, count, _y);
         var t = rows.TimePerRow ? GatherOne(rows.T + r, count) : new Vector<float>(*rows.T);
@@ -118,29 +186,7 @@ internal sealed unsafe class HeadsKernel
             Forward(w, _net.Fuse!, _fuseIn, _lastOut);
             gatePre = _lastOut;
         }
-        var twoScale = new Vector<float>(2 * scale);
-        var loss = Vector<float>.Zero;
-        // δ of the gate's pre-activation goes into _delta, dLoss/db (the direct part) into _dB.
-        for (int j = 0; j < c; j++)
-        {
-            var slope = Gate(gatePre[j], out var gate);
-            var bj = _b[j];
-            bool multiply = _net.Fusion == FusionMode.Multiplicative;
-            var e = Vector.ConditionalSelect(valid, (multiply ? gate * bj : gate + bj) - _y[j], Vector<float>.Zero);
-            loss = Vector.FusedMultiplyAdd(e, e, loss);
-            var dPred = twoScale * e;
-            _delta[j] = (multiply ? dPred * bj : dPred) * slope;
-            _dB[j] = multiply ? dPred * gate : dPred;
-        }
-
-        if (_fuseIn.Length > 0)
-        {
-            var dIn = Backward(w, _net.Fuse!, _fuseIn, _delta, inputGradient: true);
-            for (int j = 0; j < c; j++) { _dB[j] += dIn![c + j]; _delta[j] = dIn[j]; }
-        }
-        if (_feedbackIn.Length > 0) Backward(w, _net.Feedback!, _feedbackIn, _delta, inputGradient: false);
-        Scatter(_dB, c, count, db + (long)r * c);
-        return Vector.Sum(loss);
+        return gatePre;
     }
 
     // Layers l: in_{l+1} = relu(W_l·in_l + b_l); the last writes into output (no activation).

@@ -89,6 +89,44 @@ public sealed class AveragePoolOperator : IMeasurementOperator
         return pooled.permute(0, 2, 3, 1).reshape(rows * Width, c);
     }
 
+    /// <summary>Rendered rows per observed row of pixels (W·s²): the fused training step cuts its chunks at multiples of it.</summary>
+    internal int RenderedRowsPerObservedRow => checked(Width * Factor * Factor);
+
+    /// <summary>The loss through A on whole rows of observed pixels, for the fused training step: the rendered values of
+    /// observed rows <paramref name="firstRow"/> … <paramref name="firstRow"/> + <paramref name="rows"/> − 1 (row-major,
+    /// <paramref name="channels"/> per value) are replaced by their gradient, <paramref name="gradientScale"/>·(A f − y)/s²
+    /// (Aᵀ spreads each residual evenly over its cell); returns Σ (A f − y)² over those rows.</summary>
+    /// <param name="rendered">The rendered values of those rows (rows·W·s² × C); overwritten.</param>
+    /// <param name="firstRow">The first observed row.</param>
+    /// <param name="rows">How many observed rows.</param>
+    /// <param name="channels">C.</param>
+    /// <param name="observed">All the observations (W·H × C).</param>
+    /// <param name="gradientScale">d loss / d (A f − y) per unit residual (2 / (W·H·C) for the mean squared error).</param>
+    internal unsafe double Residual(float* rendered, int firstRow, int rows, int channels, float* observed, float gradientScale)
+    {
+        int s = Factor, renderedWidth = Width * s, c = channels;
+        float cell = s * s;
+        double loss = 0;
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < Width; j++)
+            {
+                float* y = observed + ((long)(firstRow + i) * Width + j) * c;
+                float* corner = rendered + ((long)i * s * renderedWidth + (long)j * s) * c;
+                for (int k = 0; k < c; k++)
+                {
+                    float sum = 0;
+                    for (int a = 0; a < s; a++)
+                        for (int b = 0; b < s; b++) sum += corner[((long)a * renderedWidth + b) * c + k];
+                    float e = sum / cell - y[k];
+                    loss += (double)e * e;
+                    float g = gradientScale * e / cell;
+                    for (int a = 0; a < s; a++)
+                        for (int b = 0; b < s; b++) corner[((long)a * renderedWidth + b) * c + k] = g;
+                }
+            }
+        return loss;
+    }
+
     /// <inheritdoc/>
     public Tensor Lift(Tensor observed)
     {

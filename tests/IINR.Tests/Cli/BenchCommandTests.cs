@@ -276,6 +276,13 @@ public sealed class BenchCommandTests
         double gemm = batch.GetProperty("gemmGflops").GetDouble();
         Assert.AreEqual(rows.Max(r => r.GetProperty("gemmGflops").GetDouble()), gemm);
         Assert.AreEqual(60 * gemm * 1e9 / batch.GetProperty("trainFlops").GetDouble(), batch.GetProperty("imagesPerMinuteAtGemmRate").GetDouble(), 1e-9);
+        // Super-resolution through the forward model: the fused fit and the autograd fit are the same model to float tolerance.
+        var sr = json.RootElement.GetProperty("speedSuperResolution").EnumerateArray().Single();
+        Assert.AreEqual(8, sr.GetProperty("observedSide").GetInt32());
+        Assert.AreEqual(5, sr.GetProperty("iterations").GetInt32());
+        Assert.IsTrue(sr.GetProperty("fusedSeconds").GetProperty("wall").GetProperty("median").GetDouble() > 0);
+        Assert.IsTrue(sr.GetProperty("autogradSeconds").GetProperty("wall").GetProperty("median").GetDouble() > 0);
+        Assert.IsLessThan(1e-3, sr.GetProperty("maxDifference").GetDouble());
         // The ML.NET surface row: the same model through Transform and raw Predict, same numbers, a real zip.
         var surface = json.RootElement.GetProperty("surface").EnumerateArray().Single();
         Assert.AreEqual(32 * 32, surface.GetProperty("rows").GetInt32());
@@ -283,7 +290,7 @@ public sealed class BenchCommandTests
         Assert.IsLessThan(1e-4, surface.GetProperty("maxDifference").GetDouble());
         Assert.IsGreaterThan(100_000L, surface.GetProperty("zipBytes").GetInt64(), "a 3×256 model's weights");
         string md = File.ReadAllText(h.PathOf("speed/results.md"));
-        foreach (var heading in new[] { "training step, plain vs I-version", "full-grid inference", "ours vs PyTorch", "many images at once", "ML.NET surface" })
+        foreach (var heading in new[] { "training step, plain vs I-version", "full-grid inference", "ours vs PyTorch", "many images at once", "super-resolution fit", "ML.NET surface" })
             StringAssert.Contains(md, heading);
         StringAssert.Contains(md, "PyTorch column empty: left out (IINR_PYTHON=none)");
     }

@@ -73,6 +73,74 @@ public sealed class FusedTrainingTests
         }
     }
 
+    // Super-resolution's forward model: the 12×12 rendered grid averaged to 6×6 (2×) or 4×4 (3×) observations.
+    static IEnumerable<(string Name, InrOptions Options, AveragePoolOperator Op)> MeasuredVariants()
+    {
+        var d = Tiny(BackboneKind.Siren);
+        var twice = new AveragePoolOperator(6, 6, 2);
+        yield return ("SIREN plain, 2×", Tiny(BackboneKind.Siren, iterative: false), twice);
+        yield return ("SIREN iterative, 2×", d, twice);
+        yield return ("Gauss iterative, 2×, resampled Z", Tiny(BackboneKind.Gauss) with { Noise = NoiseMode.Resampled }, twice);
+        yield return ("Fourier features plain, 2×", Tiny(BackboneKind.FourierFeatures, iterative: false), twice);
+        yield return ("iterative, 3×, bicubic lift", d, new AveragePoolOperator(4, 4, 3, LiftMode.Bicubic));
+        yield return ("additive fusion, t per batch, 3×", d with { Fusion = FusionMode.Additive, TimeSampling = TimeSampling.PerBatch }, new AveragePoolOperator(4, 4, 3));
+        // A chunk smaller than one observed row: each chunk takes one whole row (24 rendered rows) anyway.
+        yield return ("small chunks, 2×", d with { ChunkSize = 10 }, twice);
+    }
+
+    static IEnumerable<object[]> MeasuredConfigurations() => MeasuredVariants().Select(v => new object[] { v.Name });
+
+    static TrainingSet Observed(AveragePoolOperator op) => new(TestData.Grid(12, 12), 2, TestData.Image(op.Width, op.Height), 3);
+
+    [TestMethod]
+    [DynamicData(nameof(MeasuredConfigurations))]
+    public void GradientsThroughTheForwardModelEqualAutograds(string name)
+    {
+        var (_, options, op) = MeasuredVariants().Single(v => v.Name == name);
+        TorchRuntime.Threads = 2;
+        var reference = AutogradGradients(options, Observed(op), op);
+        var fused = FusedGradients(options, Observed(op), op);
+        CollectionAssert.AreEquivalent(reference.Keys.ToArray(), fused.Keys.ToArray(), name);
+        foreach (var (parameter, expected) in reference)
+        {
+            var actual = fused[parameter];
+            float scale = expected.Max(MathF.Abs);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.AreEqual(expected[i], actual[i], 2e-3f * scale + 1e-7f, $"{name}: {parameter}[{i}] (largest |gradient| {scale})");
+        }
+    }
+
+    [TestMethod]
+    public void ChunksThroughTheForwardModelHoldWholeObservedRows()
+    {
+        // 64×64 observed at 2×: 256 rendered rows per observed row; the plain slots give 1,024-row chunks, which hold 4.
+        Assert.AreEqual((1024, 16, 4), FusedTrainingSession.Slots(128 * 128, 1024, 2, 256));
+        // A unit larger than the chunk the plain rule gives: one unit per chunk.
+        Assert.AreEqual((1536, 4, 4), FusedTrainingSession.Slots(4 * 1536, 1024, 1, 1536));
+        // Rounded down to whole units: 36 → 24.
+        Assert.AreEqual((24, 6, 4), FusedTrainingSession.Slots(144, 37, 2, 24));
+    }
+
+    [TestMethod]
+    public void SuperResolutionStepsMatchAutogradsUpdates()
+    {
+        var o = Tiny(BackboneKind.Siren) with { Iterations = 3, Threads = 1, Noise = NoiseMode.Resampled };
+        var op = new AveragePoolOperator(6, 6, 2);
+        var progress = new List<InrProgress>();
+        using var reference = InrTrainer.FitWithEngine(Observed(op), o, op, null, default, TrainingEngine.Autograd);
+        using var fused = InrTrainer.FitWithEngine(Observed(op), o with { ProgressInterval = 1 }, op, new SyncProgress(progress.Add), default, TrainingEngine.Auto);
+        var a = reference.Network.named_parameters().ToDictionary(p => p.name, p => Values(p.parameter));
+        foreach (var (name, p) in fused.Network.named_parameters())
+        {
+            var expected = a[name];
+            var actual = Values(p);
+            for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-4f + 1e-3f * MathF.Abs(expected[i]), $"{name}[{i}]");
+        }
+        // Progress reports the fit through the forward model: its loss is the mean squared error against the 6×6 observations.
+        Assert.AreEqual(3, progress.Count);
+        Assert.IsTrue(progress.All(r => double.IsFinite(r.Psnr) && r.Loss > 0), string.Join(", ", progress.Select(r => $"{r.Loss} {r.Psnr}")));
+    }
+
     [TestMethod]
     public void StepsMatchAutogradsUpdates()
     {
@@ -109,7 +177,16 @@ public sealed class FusedTrainingTests
         // The autograd path: asked for, WIRE's complex weights, a measurement operator, and any device but the CPU.
         Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Siren), null, CPU, TrainingEngine.Autograd));
         Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Wire), null, CPU, TrainingEngine.Auto));
-        Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Siren, iterative: false), new AveragePoolOperator(6, 6, 2), CPU, TrainingEngine.Auto));
+        Assert.IsInstanceOfType<FusedTrainingSession>(Session(Tiny(BackboneKind.Siren, iterative: false), new AveragePoolOperator(6, 6, 2), CPU, TrainingEngine.Auto));
+        // The autograd path: a measurement operator other than the area average, or one whose observed rows render too many rows.
+        Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Siren), new OtherOperator(new AveragePoolOperator(6, 6, 2)), CPU, TrainingEngine.Auto));
+        using (var wide = InrTrainer.CreateNetwork(Tiny(BackboneKind.Siren), 2, 3, CPU))
+        {
+            var op = new AveragePoolOperator(4097, 1, 2);
+            var coordinates = new float[op.InputCount * 2];
+            Assert.IsNull(FusedTrainingSession.TryCreate([wide], [new TrainingSet(coordinates, 2, new float[op.OutputCount * 3], 3)], wide.Options, op, CPU, out var tooWide));
+            StringAssert.Contains(tooWide, "16388 rows");
+        }
         using var net = InrTrainer.CreateNetwork(Tiny(BackboneKind.Siren), 2, 3, CPU);
         Assert.IsNull(FusedTrainingSession.TryCreate([net], [Data], net.Options, null, new Device(TorchSharp.DeviceType.CUDA), out var reason));
         StringAssert.Contains(reason, "not the CPU");
@@ -152,6 +229,16 @@ public sealed class FusedTrainingTests
         }
     }
 
+    // Any operator but AveragePoolOperator itself, computing the same.
+    sealed class OtherOperator(AveragePoolOperator inner) : IMeasurementOperator
+    {
+        public int InputCount => inner.InputCount;
+        public int OutputCount => inner.OutputCount;
+        public IReadOnlyList<MeasurementBlock> Blocks(int maxInputRows) => inner.Blocks(maxInputRows);
+        public Tensor Apply(Tensor rendered, MeasurementBlock block) => inner.Apply(rendered, block);
+        public Tensor Lift(Tensor observed) => inner.Lift(observed);
+    }
+
     static ITrainingSession Session(InrOptions o, IMeasurementOperator? op, Device device, TrainingEngine engine)
     {
         var data = op is null ? Data : new TrainingSet(TestData.Grid(12, 12), 2, TestData.Image(6, 6), 3);
@@ -162,18 +249,18 @@ public sealed class FusedTrainingTests
         return session;
     }
 
-    static Dictionary<string, float[]> AutogradGradients(InrOptions o)
+    static Dictionary<string, float[]> AutogradGradients(InrOptions o, TrainingSet? data = null, IMeasurementOperator? op = null)
     {
         using var net = InrTrainer.CreateNetwork(o, 2, 3, CPU);
-        using var session = new TrainingSession(net, Data, o, null, CPU);
+        using var session = new TrainingSession(net, data ?? Data, o, op, CPU);
         session.ComputeGradients();
         return net.named_parameters().ToDictionary(p => p.name, p => Values(p.parameter.grad!));
     }
 
-    static Dictionary<string, float[]> FusedGradients(InrOptions o)
+    static Dictionary<string, float[]> FusedGradients(InrOptions o, TrainingSet? data = null, IMeasurementOperator? op = null)
     {
         using var net = InrTrainer.CreateNetwork(o, 2, 3, CPU);
-        using var session = FusedTrainingSession.TryCreate([net], [Data], o, null, CPU, out var reason)
+        using var session = FusedTrainingSession.TryCreate([net], [data ?? Data], o, op, CPU, out var reason)
             ?? throw new AssertFailedException($"no fused session: {reason}");
         session.ComputeGradients();
         var flat = session.Gradient(0);
