@@ -14,8 +14,9 @@ namespace IINR.Trainers;
 /// <remarks>
 /// On the CPU the step runs in fused kernels (no autograd, every buffer allocated once, one worker
 /// per core) wherever they cover the configuration: the SIREN, FINER, Gauss and Fourier-features
-/// backbones with every head option, without a measurement operator, where libtorch's CPU library
-/// exposes MKL (Linux x64). Everything else (CUDA, WIRE, a measurement operator) trains through
+/// backbones with every head option, with no measurement operator or super-resolution's
+/// <see cref="AveragePoolOperator"/>, where libtorch's CPU library exposes MKL (Linux x64).
+/// Everything else (CUDA, WIRE, any other measurement operator) trains through
 /// libtorch's autograd, the reference the fused kernels are tested against.
 /// </remarks>
 public static class InrTrainer

@@ -129,10 +129,14 @@ public sealed class BenchCommandTests
         CollectionAssert.AreEqual(new[] { "sr4x", "denoise" }, rows.Select(r => r.GetProperty("task").GetString()).ToArray());
         Assert.IsTrue(rows.All(r => r.GetProperty("crop").GetString()!.StartsWith("astronaut@", StringComparison.Ordinal)));
         Assert.IsTrue(rows[0].GetProperty("bicubicPsnr").GetDouble() > 10 && rows[1].GetProperty("noisyPsnr").GetDouble() > 5);
+        // The second classical baseline, back-projection against the area average: its own image, as sane as bicubic.
+        double bicubic = rows[0].GetProperty("bicubicPsnr").GetDouble(), backProjection = rows[0].GetProperty("backProjectionPsnr").GetDouble();
+        Assert.IsTrue(backProjection > 10 && backProjection != bicubic, $"back-projection {backProjection}, bicubic {bicubic}");
         // Denoising compares the two models as `iinr denoise` runs them: both stopped on held-out pixels.
         Assert.AreEqual(JsonValueKind.Number, rows[1].GetProperty("plainStoppedAt").ValueKind, "the plain model stops on held-out pixels too");
         Assert.AreEqual(JsonValueKind.Number, rows[1].GetProperty("iterativeStoppedAt").ValueKind);
         StringAssert.Contains(File.ReadAllText(h.PathOf("r/results.md")), "| SR 4× from 12² | Siren | 1 | bicubic ");
+        StringAssert.Contains(File.ReadAllText(h.PathOf("r/results.md")), "(back-projection ");
 
         StringAssert.Contains(h.Run("bench", "--suite", "restoration", "--restoration-images", "keptout").FailedWithOneLine(ExitCodes.Usage).Error, "give --images too");
         StringAssert.Contains(h.Run("bench", "--suite", "restoration", "--restoration-sr", "32,x").FailedWithOneLine(ExitCodes.Usage).Error, "--restoration-sr must be");
