@@ -27,9 +27,10 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
     /// <summary>Most rows per chunk: a chunk's activations stay in cache, and MKL still runs near its peak.</summary>
     public const int MaxChunkRows = 1024;
 
-    /// <summary>Most rendered rows per observed row of pixels (W·s²) that the fused step takes with a forward model; beyond, a
-    /// chunk would not fit in cache (autograd trains it).</summary>
-    public const int MaxMeasuredRowRows = 16384;
+    /// <summary>Most rendered rows per observed row of pixels (W·s²) that the fused step takes with a forward model: a chunk holds
+    /// at least one such row, and beyond this its per-worker activation buffers grow past what a chunk is meant to be (autograd
+    /// trains it).</summary>
+    public const int MaxRenderedRowsPerObservedRow = 16384;
 
     /// <summary>Signals whose slots are in memory at once.</summary>
     public const int WaveSignals = 8;
@@ -124,10 +125,20 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
     Signal CreateSignal(FusedNetwork net, TrainingSet data)
     {
         var y = Copy(data.Signal);
+        NativeFloats state;
+        try
+        {
+            state = _area is null ? y : Lift(y);
+        }
+        catch
+        {
+            y.Dispose();
+            throw;
+        }
         var s = new Signal
         {
             Weights = new NativeFloats(_params), M = new NativeFloats(_params), V = new NativeFloats(_params),
-            X = Copy(data.Coordinates), Y = _area is null ? y : Lift(y), Observed = y,
+            X = Copy(data.Coordinates), Y = state, Observed = y,
             Z = Copy(CoordinateNoise.Sample(data.Coordinates, _n, _d, _c, _o.EffectiveSeed, _o.NoiseDistribution)),
             Generator = new Generator((ulong)(uint)_o.EffectiveSeed ^ 0x5DEECE66DUL, torch.CPU),
             T = torch.empty(_o.TimeSampling == TimeSampling.PerCoordinate ? [_batch, 1] : [1, 1]),
@@ -188,9 +199,9 @@ internal sealed unsafe class FusedTrainingSession : ITrainingSession
         if (!MklBlas.IsAvailable) { reason = "libtorch's CPU library exports no MKL on this platform"; return null; }
         var area = op as AveragePoolOperator;
         if (op is not null && area is null) { reason = "only the area-average forward model (AveragePoolOperator) is fused; other measurement operators need autograd"; return null; }
-        if (area is not null && area.RenderedRowsPerObservedRow > MaxMeasuredRowRows)
+        if (area is not null && area.RenderedRowsPerObservedRow > MaxRenderedRowsPerObservedRow)
         {
-            reason = $"a row of observed pixels renders {area.RenderedRowsPerObservedRow} rows, more than the fused step's {MaxMeasuredRowRows}";
+            reason = $"a row of observed pixels renders {area.RenderedRowsPerObservedRow} rows, more than the fused step's {MaxRenderedRowsPerObservedRow}";
             return null;
         }
         var fused = new FusedNetwork[nets.Count];
