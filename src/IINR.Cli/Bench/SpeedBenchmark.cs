@@ -63,7 +63,7 @@ public sealed record Measured(Timing Wall, Timing Cpu)
 /// <param name="Images">K.</param>
 /// <param name="Iterations">Iterations per image.</param>
 /// <param name="Sequential">K <see cref="InrTrainer.Fit"/> calls.</param>
-/// <param name="Batched">One <see cref="InrTrainer.FitMany"/> call.</param>
+/// <param name="Batched">One <c>InrTrainer.FitMany</c> call.</param>
 /// <param name="SequentialAutograd">K fits through the autograd path (what one image cost before the fused step).</param>
 /// <param name="MaxDifference">Largest difference between the pixels the batched and the one-by-one models render.</param>
 /// <param name="TrainFlops">FLOPs of one image's fit: the backbone's multiply-adds × 2 × 3 per row and iteration (the heads' ~1% left

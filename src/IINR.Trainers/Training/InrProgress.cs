@@ -13,6 +13,6 @@ namespace IINR.Trainers;
 /// <param name="Elapsed">Training time so far.</param>
 public readonly record struct InrProgress(int Iteration, int Iterations, double Loss, double Psnr, double LearningRate, TimeSpan Elapsed)
 {
-    /// <summary>Which signal of <see cref="InrTrainer.FitMany"/> the report is about (its index in the list); 0 for <see cref="InrTrainer.Fit"/>.</summary>
+    /// <summary>Which signal of <c>InrTrainer.FitMany</c> the report is about (its index in the list); 0 for <see cref="InrTrainer.Fit"/>.</summary>
     public int Signal { get; init; }
 }

@@ -49,7 +49,24 @@ public static class InrTrainer
     /// <returns>One model per signal, in order.</returns>
     public static IReadOnlyList<InrModel> FitMany(IReadOnlyList<TrainingSet> data, InrOptions options,
         IProgress<InrProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitManyWithEngine(data, options, progress, cancellationToken, TrainingEngine.Auto);
+        FitManyWithEngine(data, options, null, progress, cancellationToken, TrainingEngine.Auto);
+
+    /// <summary><see cref="FitMany(IReadOnlyList{TrainingSet}, InrOptions, IProgress{InrProgress}?, CancellationToken)"/> through one
+    /// forward model shared by all the signals (super-resolution of same-size images: each signal's coordinates are the rendered
+    /// grid, its values the observations). On the CPU the fused step trains them side by side where it takes the operator
+    /// (<see cref="AveragePoolOperator"/>); each model is the one <see cref="Fit"/> returns with the same operator and options.</summary>
+    /// <param name="data">The signals: <paramref name="measurement"/>'s rendered rows as coordinates and its observed rows as values, all of the same size.</param>
+    /// <param name="options">Hyperparameters shared by all (validated first).</param>
+    /// <param name="measurement">The forward model applied to every signal's output before the loss.</param>
+    /// <param name="progress">One report per signal every <see cref="InrOptions.ProgressInterval"/> iterations and at the end.</param>
+    /// <param name="cancellationToken">Stops training between iterations.</param>
+    /// <returns>One model per signal, in order.</returns>
+    public static IReadOnlyList<InrModel> FitMany(IReadOnlyList<TrainingSet> data, InrOptions options, IMeasurementOperator measurement,
+        IProgress<InrProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        return FitManyWithEngine(data, options, measurement, progress, cancellationToken, TrainingEngine.Auto);
+    }
 
     internal static InrModel FitWithEngine(TrainingSet data, InrOptions options, IMeasurementOperator? measurement,
         IProgress<InrProgress>? progress, CancellationToken cancellationToken, TrainingEngine engine, ITrainingMonitor? monitor = null)
@@ -96,7 +113,7 @@ public static class InrTrainer
         }
     }
 
-    internal static IReadOnlyList<InrModel> FitManyWithEngine(IReadOnlyList<TrainingSet> data, InrOptions options,
+    internal static IReadOnlyList<InrModel> FitManyWithEngine(IReadOnlyList<TrainingSet> data, InrOptions options, IMeasurementOperator? measurement,
         IProgress<InrProgress>? progress, CancellationToken cancellationToken, TrainingEngine engine)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -105,13 +122,18 @@ public static class InrTrainer
         for (int k = 0; k < data.Count; k++)
         {
             var d = data[k] ?? throw new ArgumentException($"Signal {k} is null.", nameof(data));
-            if (d.SignalCount != d.CoordinateCount)
+            if (measurement is null && d.SignalCount != d.CoordinateCount)
                 throw new ArgumentException($"Signal {k} has {d.SignalCount} rows but {d.CoordinateCount} coordinates: they must match.", nameof(data));
+            if (measurement is not null && (d.CoordinateCount != measurement.InputCount || d.SignalCount != measurement.OutputCount))
+                throw new ArgumentException($"Signal {k} has {d.CoordinateCount} coordinates and {d.SignalCount} signal rows, but the measurement operator " +
+                    $"renders {measurement.InputCount} rows and observes {measurement.OutputCount}.", nameof(data));
             if (d.CoordinateCount != data[0].CoordinateCount || d.Dims != data[0].Dims || d.Channels != data[0].Channels)
                 throw new ArgumentException($"Signal {k} has {d.CoordinateCount} coordinates of {d.Dims} values and {d.Channels} channels, signal 0 " +
                     $"{data[0].CoordinateCount} of {data[0].Dims} and {data[0].Channels}: fitting many at once needs them all the same size.", nameof(data));
         }
         options.Validate();
+        if (measurement is not null && options.BatchSize is int bs && bs < measurement.InputCount)
+            throw new ArgumentException($"BatchSize = {bs} cannot be combined with a measurement operator, which needs all {measurement.InputCount} rendered rows every iteration.", nameof(options));
         options = options with { Seed = options.EffectiveSeed };
         var device = Prepare(options);
         var networks = new List<IterativeInr>();
@@ -119,7 +141,7 @@ public static class InrTrainer
         {
             foreach (var d in data) networks.Add(CreateNetwork(options, d.Dims, d.Channels, device));
             var session = engine == TrainingEngine.Auto
-                ? Fused.FusedTrainingSession.TryCreate(networks, data, options, null, device, out _)
+                ? Fused.FusedTrainingSession.TryCreate(networks, data, options, measurement, device, out _)
                 : null;
             if (session is null)
             {
@@ -130,7 +152,7 @@ public static class InrTrainer
                 try
                 {
                     for (int k = 0; k < data.Count; k++)
-                        models.Add(FitWithEngine(data[k], options, null, progress is null ? null : new SignalProgress(progress, k), cancellationToken, engine));
+                        models.Add(FitWithEngine(data[k], options, measurement, progress is null ? null : new SignalProgress(progress, k), cancellationToken, engine));
                     return models;
                 }
                 catch

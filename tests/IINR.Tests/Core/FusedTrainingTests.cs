@@ -319,6 +319,41 @@ public sealed class FitManyTests
     }
 
     [TestMethod]
+    public void ThroughAForwardModelEqualsOneFitPerSignalBitForBit()
+    {
+        // Super-resolution of three 5×5 images: each renders the 10×10 grid, averaged 2×2 back to its observations.
+        var op = new AveragePoolOperator(5, 5, 2);
+        var data = Enumerable.Range(0, 3).Select(k =>
+        {
+            var observed = TestData.Image(5, 5);
+            for (int i = 0; i < observed.Length; i++) observed[i] = (observed[i] + 0.11f * k * (i % 3)) % 1f;
+            return new TrainingSet(TestData.Grid(10, 10), 2, observed, 3);
+        }).ToList();
+        var o = Options with { Noise = NoiseMode.Resampled };
+        var reports = new List<InrProgress>();
+        var many = InrTrainer.FitMany(data, o, op, new SyncProgress(reports.Add));
+        try
+        {
+            for (int k = 0; k < data.Count; k++)
+            {
+                using var one = InrTrainer.Fit(data[k], o, op);
+                CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
+            }
+        }
+        finally
+        {
+            foreach (var m in many) m.Dispose();
+        }
+        Assert.HasCount(6, reports, "a report per signal at iterations 3 and 6");
+        Assert.IsTrue(reports.All(r => double.IsFinite(r.Psnr) && r.Psnr > 0));
+        // The operator must fit every signal.
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => InrTrainer.FitMany([Signal(0)], o, op)).Message,
+            "Signal 0 has 100 coordinates and 100 signal rows, but the measurement operator renders 100 rows and observes 25");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => InrTrainer.FitMany(data, o with { BatchSize = 50 }, op)).Message, "BatchSize = 50");
+        Assert.ThrowsExactly<ArgumentNullException>(() => InrTrainer.FitMany(data, o, (IMeasurementOperator)null!));
+    }
+
+    [TestMethod]
     public void ConfigurationsWithoutFusedKernelsFitOneAfterTheOther()
     {
         // WIRE trains through autograd: FitMany falls back to one Fit per signal, with the same results.
