@@ -92,6 +92,7 @@ internal sealed class TrainingOptionSet
         Omega0 = new Option<double?>("--omega0") { Description = "Frequency ω0 of SIREN and FINER (default 30) and of WIRE (default 20)." };
         Scale = new Option<double?>("--sigma0") { Description = "WIRE's envelope scale s0 / Gauss's scale s (default 10)." };
         LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/FINER/Fourier 1e-3, WIRE 2e-3, Gauss 5e-3)." };
+        HeadLearningRate = new Option<double?>("--head-learning-rate", "--head-lr") { Description = "Adam learning rate of the iterative model's FeedbackNet and FuseNet (decays like the backbone's); default: the task preset's, else the backbone's rate." };
         Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw (and of the occupancy points sampled for training).", DefaultValueFactory = _ => 0 };
         Device = new Option<string>("--device") { Description = "Where to train: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
@@ -107,13 +108,14 @@ internal sealed class TrainingOptionSet
     public Option<double?> Omega0 { get; }
     public Option<double?> Scale { get; }
     public Option<double?> LearningRate { get; }
+    public Option<double?> HeadLearningRate { get; }
     public Option<int> Seed { get; }
     public Option<string> Device { get; }
     public Option<int?> Threads { get; }
 
     /// <summary>The options, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
-        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, Seed, Device, Threads }.OfType<Option>();
+        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, Seed, Device, Threads }.OfType<Option>();
 
     /// <summary>The command's preset (or <paramref name="preset"/>, e.g. one sized to the input) with the flags given,
     /// validated by the library (an invalid value is an <see cref="ArgumentException"/> naming the option, which
@@ -133,6 +135,7 @@ internal sealed class TrainingOptionSet
             Omega0 = r.GetValue(Omega0) ?? m.Omega0,
             Scale = r.GetValue(Scale) ?? m.Scale,
             LearningRate = r.GetValue(LearningRate) ?? m.LearningRate,
+            HeadLearningRate = r.GetValue(HeadLearningRate) ?? m.HeadLearningRate,
             Seed = r.GetValue(Seed),
             Device = ParseDevice(r.GetValue(Device)!),
             Threads = r.GetValue(Threads),
@@ -216,6 +219,7 @@ internal static class OptionFlags
         [nameof(InrOptions.Omega0)] = "--omega0",
         [nameof(InrOptions.Scale)] = "--sigma0",
         [nameof(InrOptions.LearningRate)] = "--learning-rate",
+        [nameof(InrOptions.HeadLearningRate)] = "--head-learning-rate",
         [nameof(InrOptions.Threads)] = "--threads",
         [nameof(InrOptions.BatchSize)] = "--batch-size",
         [nameof(IINROptions.TrainingScale)] = "--train-scale",

@@ -40,6 +40,7 @@ public sealed class BadInputTests
         Fails(ExitCodes.Usage, "--hidden-size must be between 1 and 65536; got 0", "fit", "--hidden-size", "0");
         Fails(ExitCodes.Usage, "--omega0 must be a finite value > 0; got -1", "fit", "--omega0", "-1");
         Fails(ExitCodes.Usage, "--learning-rate must be a finite value > 0", "fit", "--lr", "0");
+        Fails(ExitCodes.Usage, "--head-learning-rate must be a finite value > 0", "fit", "--head-lr", "-1");
         Fails(ExitCodes.Usage, "--steps must be between 1 and 1000; got 0", "fit", "--steps", "0");
         Fails(ExitCodes.Usage, "--train-scale must be between 1 and 64; got 0", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--train-scale", "0");
         Fails(ExitCodes.Usage, "--hold-out: The hold-out fraction must lie in (0, 0.5); got 0.7", "denoise", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--hold-out", "0.7", "--iterations", "1", "--hidden-size", "4");

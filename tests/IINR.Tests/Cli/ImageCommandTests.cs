@@ -102,6 +102,13 @@ public sealed class ImageCommandTests
         Assert.IsTrue(Number(r, "bicubicPsnr") > 12, "bicubic of a 2× area-downscaled TestScene is a sane baseline");
         Assert.AreEqual(2, Number(r, "trainScale"));
         Assert.AreEqual(15, r.GetProperty("options").GetProperty("omega0").GetDouble(), "superres's measured ω0 default for SIREN");
+        Assert.AreEqual(JsonValueKind.Null, r.GetProperty("options").GetProperty("headLearningRate").ValueKind, "no head rate unless asked for");
+        // The heads' own learning rate reaches the model, and trains a different one.
+        h.RunTiny("superres", "--input", h.PathOf("lr.png"), "--scale", "2", "--output", h.PathOf("srh.png"), "--reference", h.PathOf("hr.png"),
+            "--head-lr", "0.0003", "--report", h.PathOf("srh.json"), "--quiet").Succeeded();
+        var rh = h.ReadReport("srh.json");
+        Assert.AreEqual(0.0003, rh.GetProperty("options").GetProperty("headLearningRate").GetDouble());
+        Assert.AreNotEqual(Number(r, "psnr"), Number(rh, "psnr"));
 
         // Zero-shot at 3× without a reference; the saved model renders in the low-resolution image's frame.
         var run = h.RunTiny("superres", "--input", h.PathOf("lr.png"), "--scale", "3", "--output", h.PathOf("sr3.png")).Succeeded();
