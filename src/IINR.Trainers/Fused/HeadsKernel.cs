@@ -31,6 +31,7 @@ internal sealed unsafe class HeadsKernel
 
     readonly FusedNetwork _net;
     readonly int _c, _d, _headStart;
+    readonly bool _multiplicative;                   // the fusion: gate ⊙ b, else gate + b
     readonly Vector<float>[] _grad;                 // head parameters, per lane
     readonly Vector<float>[][] _feedbackIn, _fuseIn; // each layer's input
     readonly Vector<float>[] _f, _dB, _b, _y, _given, _dIn, _delta, _deltaNext, _lastOut;
@@ -39,6 +40,7 @@ internal sealed unsafe class HeadsKernel
     {
         _net = net;
         _c = net.Channels;
+        _multiplicative = net.Fusion == FusionMode.Multiplicative;
         _d = net.Dims;
         var heads = (net.Feedback ?? []).Concat(net.Fuse ?? []).ToArray();
         _headStart = heads.Length > 0 ? heads[0].Weight : net.ParameterCount;
@@ -86,7 +88,6 @@ internal sealed unsafe class HeadsKernel
             new ReadOnlySpan<float>(b, n * _c).CopyTo(new Span<float>(prediction, n * _c));
             return;
         }
-        bool multiply = _net.Fusion == FusionMode.Multiplicative;
         for (int r = 0; r < n; r += Lanes)
         {
             int count = Math.Min(Lanes, n - r);
@@ -94,7 +95,7 @@ internal sealed unsafe class HeadsKernel
             for (int j = 0; j < _c; j++)
             {
                 Gate(gatePre[j], out var gate);
-                _delta[j] = multiply ? gate * _b[j] : gate + _b[j];
+                _delta[j] = _multiplicative ? gate * _b[j] : gate + _b[j];
             }
             Scatter(_delta, _c, count, prediction + (long)r * _c);
         }
@@ -128,18 +129,17 @@ internal sealed unsafe class HeadsKernel
         {
             var slope = Gate(gatePre[j], out var gate);
             var bj = _b[j];
-            bool multiply = _net.Fusion == FusionMode.Multiplicative;
             Vector<float> dPred;
             if (dPrediction is not null)
                 dPred = _given[j];
             else
             {
-                var e = Vector.ConditionalSelect(valid, (multiply ? gate * bj : gate + bj) - _y[j], Vector<float>.Zero);
+                var e = Vector.ConditionalSelect(valid, (_multiplicative ? gate * bj : gate + bj) - _y[j], Vector<float>.Zero);
                 loss = Vector.FusedMultiplyAdd(e, e, loss);
                 dPred = twoScale * e;
             }
-            _delta[j] = (multiply ? dPred * bj : dPred) * slope;
-            _dB[j] = multiply ? dPred * gate : dPred;
+            _delta[j] = (_multiplicative ? dPred * bj : dPred) * slope;
+            _dB[j] = _multiplicative ? dPred * gate : dPred;
         }
 
         if (_fuseIn.Length > 0)

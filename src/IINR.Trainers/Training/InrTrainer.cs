@@ -90,8 +90,7 @@ public static class InrTrainer
                 throw new ArgumentException($"The measurement operator renders {measurement.InputCount} rows but there are {n} coordinates.", nameof(data));
             if (measurement.OutputCount != data.SignalCount)
                 throw new ArgumentException($"The measurement operator observes {measurement.OutputCount} rows but the signal has {data.SignalCount}.", nameof(data));
-            if (options.BatchSize is int bs && bs < n)
-                throw new ArgumentException($"BatchSize = {bs} cannot be combined with a measurement operator, which needs all {n} rendered rows every iteration.", nameof(options));
+            CheckFullBatch(options, measurement);
         }
         var device = Prepare(options);
         var network = CreateNetwork(options, data.Dims, data.Channels, device);
@@ -132,8 +131,7 @@ public static class InrTrainer
                     $"{data[0].CoordinateCount} of {data[0].Dims} and {data[0].Channels}: fitting many at once needs them all the same size.", nameof(data));
         }
         options.Validate();
-        if (measurement is not null && options.BatchSize is int bs && bs < measurement.InputCount)
-            throw new ArgumentException($"BatchSize = {bs} cannot be combined with a measurement operator, which needs all {measurement.InputCount} rendered rows every iteration.", nameof(options));
+        if (measurement is not null) CheckFullBatch(options, measurement);
         options = options with { Seed = options.EffectiveSeed };
         var device = Prepare(options);
         var networks = new List<IterativeInr>();
@@ -174,6 +172,13 @@ public static class InrTrainer
             foreach (var net in networks) net.Dispose();
             throw;
         }
+    }
+
+    // A forward model maps all rendered rows to the observations, so every iteration needs every rendered row.
+    static void CheckFullBatch(InrOptions options, IMeasurementOperator measurement)
+    {
+        if (options.BatchSize is int bs && bs < measurement.InputCount)
+            throw new ArgumentException($"BatchSize = {bs} cannot be combined with a measurement operator, which needs all {measurement.InputCount} rendered rows every iteration.", nameof(options));
     }
 
     static torch.Device Prepare(InrOptions options)
