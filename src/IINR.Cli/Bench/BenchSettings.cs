@@ -57,7 +57,7 @@ public sealed record BenchSettings(
     public static BenchSettings Quick(IReadOnlyList<string> suites, string output) => new(suites, null, 1, 48, 60, 1, 2, 64, 24, [], [64, 128], 5, null, ComputeDevice.Auto, output)
     {
         RestorationLowSides = [12], RestorationDenoiseSide = 32, RestorationTaus = [30], RestorationIterations = 30,
-        OccupancyPoints = 10_000, ThroughputSizes = [12], ThroughputImages = 2, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedSuperResolutionSides = [8], SpeedSuperResolutionIterations = 5, SpeedRepeats = 1, SpeedGemmSide = 1024,
+        OccupancyPoints = 10_000, ThroughputSizes = [12], ThroughputImages = 2, SpeedFitSize = 32, SpeedFitIterations = [12], SpeedBatchSizes = [32], SpeedBatchImages = 3, SpeedBatchIterations = 5, SpeedSuperResolutionSides = [8], SpeedSuperResolutionIterations = 5, SpeedWireSides = [8], SpeedWireIterations = 3, SpeedRepeats = 1, SpeedGemmSide = 1024,
     };
 
     /// <summary>When set, the fit suite sizes each image's backbone width to this many weights per signal value (the paper's
@@ -125,7 +125,13 @@ public sealed record BenchSettings(
     /// <summary>Iterations per fit in the super-resolution comparison (the preset trains 600; the ratio does not depend on it).</summary>
     public int SpeedSuperResolutionIterations { get; init; } = 100;
 
-    /// <summary>Alternating repetitions of the end-to-end, many-images and super-resolution comparisons.</summary>
+    /// <summary>Image sides of the WIRE fit comparison (fused vs autograd).</summary>
+    public IReadOnlyList<int> SpeedWireSides { get; init; } = [64, 128];
+
+    /// <summary>Iterations per fit in the WIRE comparison.</summary>
+    public int SpeedWireIterations { get; init; } = 30;
+
+    /// <summary>Alternating repetitions of the end-to-end, many-images, super-resolution and WIRE comparisons.</summary>
     public int SpeedRepeats { get; init; } = 2;
 
     /// <summary>Side of the square matrices of the in-process GEMM reference.</summary>

@@ -85,6 +85,19 @@ public sealed record BatchResult(int Size, int Threads, int Images, int Iteratio
 /// <param name="MaxDifference">Largest difference between the 4× renders of the two models (different arithmetic: small, not 0).</param>
 public sealed record SuperResolutionResult(int ObservedSide, int Threads, int Iterations, int HiddenSize, Measured Fused, Measured Autograd, double MaxDifference);
 
+/// <summary>A WIRE fit timed on the default path and through autograd (seconds, wall and process CPU time).</summary>
+/// <param name="Size">Image side.</param>
+/// <param name="Threads">Threads.</param>
+/// <param name="Iterations">Iterations per fit.</param>
+/// <param name="Fused">Fits on the default path (the fused step on the CPU).</param>
+/// <param name="Autograd">Fits through the autograd path (what every WIRE fit took before its complex layers were fused).</param>
+/// <param name="FusedPsnr">PSNR (dB) of the fused fit's render against the image.</param>
+/// <param name="AutogradPsnr">The same for the autograd fit.</param>
+/// <param name="MaxDifference">Largest difference between the two models' renders. Not small: Adam's first steps move every weight
+/// by about the learning rate whatever its gradient's size, so rounding-level differences in tiny gradients change those weights
+/// by up to twice the rate, and WIRE's ω0 = 20 magnifies that in the render; the PSNRs stay together.</param>
+public sealed record WireResult(int Size, int Threads, int Iterations, Measured Fused, Measured Autograd, double FusedPsnr, double AutogradPsnr, double MaxDifference);
+
 /// <summary>
 /// The speed suite's measurements. Every comparison runs its sides interleaved in one process
 /// (step by step, or run by run) so that the drift of a shared machine hits all sides alike.
@@ -271,6 +284,30 @@ public static class SpeedBenchmark
             fused.Dispose(); reference.Dispose();
         });
         return new SuperResolutionResult(observedSide, threads, iterations, o.HiddenSize, Seconds(runs[0]), Seconds(runs[1]), maxDiff);
+    }
+
+    /// <summary>Fits I-WIRE at its fitting preset (3×256: 181 complex units per layer) to the Size² test scene on the default path and
+    /// through autograd, <paramref name="repeats"/> times interleaved.</summary>
+    public static WireResult Wire(int size, int threads, ComputeDevice device, int iterations, int repeats)
+    {
+        var data = Image(size);
+        var o = TaskPresets.Fitting(BackboneKind.Wire) with { Iterations = iterations, Threads = threads, Device = device, ProgressInterval = iterations };
+        InrModel? fused = null, reference = null;
+        double maxDiff = 0, fusedPsnr = 0, autogradPsnr = 0;
+        var runs = Interleaved(0, repeats,
+        [
+            () => fused = InrTrainer.FitWithEngine(data, o, null, null, default, TrainingEngine.Auto),
+            () => reference = InrTrainer.FitWithEngine(data, o, null, null, default, TrainingEngine.Autograd),
+        ], () =>
+        {
+            var a = fused!.Predict(data.Coordinates);
+            var b = reference!.Predict(data.Coordinates);
+            for (int i = 0; i < a.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
+            fusedPsnr = ImageMetrics.Psnr(ImageMetrics.Mse(a, data.Signal));
+            autogradPsnr = ImageMetrics.Psnr(ImageMetrics.Mse(b, data.Signal));
+            fused.Dispose(); reference.Dispose();
+        });
+        return new WireResult(size, threads, iterations, Seconds(runs[0]), Seconds(runs[1]), fusedPsnr, autogradPsnr, maxDiff);
     }
 
     // Seconds, not ms.

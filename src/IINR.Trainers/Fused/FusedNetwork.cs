@@ -13,13 +13,18 @@ namespace IINR.Trainers.Fused;
 /// </summary>
 internal sealed unsafe class FusedNetwork
 {
-    /// <summary>The backbone's activation after every layer but the last.</summary>
-    public enum Activation { Sine, Finer, Gauss, Relu }
+    /// <summary>The backbone's activation after every layer but the last; <see cref="Activation.Gabor"/> is WIRE's complex Gabor wavelet.</summary>
+    public enum Activation { Sine, Finer, Gauss, Relu, Gabor }
 
-    /// <summary>One dense layer: sizes, offsets in the flat buffer, its Adam group.</summary>
-    public sealed record Layer(int In, int Out, int Weight, int Bias, DenseLayer Module, bool Head)
+    /// <summary>One dense layer: sizes, offsets in the flat buffer, its Adam group. A complex layer stores each weight and
+    /// bias as a (real, imaginary) pair of floats, the layout of a complex64 tensor, which Adam updates as two reals.</summary>
+    public sealed record Layer(int In, int Out, int Weight, int Bias, DenseLayer Module, bool Head, bool Complex = false)
     {
-        public int End => Bias + Out;
+        /// <summary>Floats per value: 2 for a complex layer.</summary>
+        public int Floats => Complex ? 2 : 1;
+        public int WeightLength => In * Out * Floats;
+        public int BiasLength => Out * Floats;
+        public int End => Bias + BiasLength;
     }
 
     FusedNetwork(IterativeInr net, Activation activation, float[]? frequencies, int featureCount, List<Layer> layers, int backboneCount, int feedbackCount)
@@ -46,6 +51,13 @@ internal sealed unsafe class FusedNetwork
         Fusion = o.Fusion;
         MaxWidth = Math.Max(Math.Max(Dims, Channels), 2 * featureCount);
         foreach (var l in layers) MaxWidth = Math.Max(MaxWidth, Math.Max(l.In, l.Out));
+        if (net.BackboneNetwork is WireBackbone wire)
+        {
+            // Complex activations and gradients take two floats per unit.
+            MaxWidth *= 2;
+            GaborOmega = (float)wire.Omega0;
+            GaborScaleSquared = (float)(wire.Scale * wire.Scale);
+        }
     }
 
     public IterativeInr Network { get; }
@@ -68,7 +80,10 @@ internal sealed unsafe class FusedNetwork
     public int TimeFeatures { get; }
     public GateActivation Gate { get; }
     public FusionMode Fusion { get; }
-    /// <summary>Widest layer input or output (the encoding included).</summary>
+    /// <summary>WIRE's ω0 (the wavelet's frequency) and s0² (its envelope's scale, squared); 0 for other backbones.</summary>
+    public float GaborOmega { get; }
+    public float GaborScaleSquared { get; }
+    /// <summary>Widest layer input or output in floats (the encoding included; complex units count twice).</summary>
     public int MaxWidth { get; }
     /// <summary>Width of the input of the backbone's first dense layer.</summary>
     public int FirstInput => Backbone[0].In;
@@ -84,11 +99,13 @@ internal sealed unsafe class FusedNetwork
             case BackboneKind.Finer: act = Activation.Finer; break;
             case BackboneKind.Gauss: act = Activation.Gauss; break;
             case BackboneKind.FourierFeatures: act = Activation.Relu; break;
-            default: reason = $"the {o.Backbone} backbone (complex weights) has no fused kernel"; return null;
+            case BackboneKind.Wire when net.BackboneNetwork is WireBackbone: act = Activation.Gabor; break;
+            default: reason = $"the {o.Backbone} backbone has no fused kernel"; return null;
         }
-        if (net.parameters().Any(p => p.device_type != TorchSharp.DeviceType.CPU || p.dtype != ScalarType.Float32 || !p.is_contiguous()))
+        if (net.parameters().Any(p => p.device_type != TorchSharp.DeviceType.CPU || !p.is_contiguous()
+            || !(p.dtype == ScalarType.Float32 || (act == Activation.Gabor && p.dtype == ScalarType.ComplexFloat32))))
         {
-            reason = "the weights are not contiguous fp32 on the CPU";
+            reason = "the weights are not contiguous fp32 (complex64 for WIRE) on the CPU";
             return null;
         }
         float[]? frequencies = null;
@@ -113,8 +130,10 @@ internal sealed unsafe class FusedNetwork
             int count = 0;
             foreach (var d in module.modules().OfType<DenseLayer>())
             {
-                layers.Add(new Layer(d.InFeatures, d.OutFeatures, offset, offset + d.InFeatures * d.OutFeatures, d, head));
-                offset += (d.InFeatures + 1) * d.OutFeatures;
+                var l = new Layer(d.InFeatures, d.OutFeatures, offset, 0, d, head, d.weight.dtype == ScalarType.ComplexFloat32);
+                l = l with { Bias = offset + l.WeightLength };
+                layers.Add(l);
+                offset = l.End;
                 count++;
             }
             return count;
@@ -128,7 +147,10 @@ internal sealed unsafe class FusedNetwork
             return null;
         }
         int firstIn = act == Activation.Relu ? 2 * featureCount : net.InputDims;
-        if (backbone < 1 || layers[0].In != firstIn || layers[backbone - 1].Out != net.Channels)
+        // WIRE's first layer is real and every later backbone layer complex; every other layer is real.
+        bool ComplexAsExpected(int i) => layers[i].Complex == (act == Activation.Gabor && i > 0 && i < backbone);
+        if (backbone < 1 || layers[0].In != firstIn || layers[backbone - 1].Out != net.Channels
+            || (act == Activation.Gabor && backbone < 2) || !Enumerable.Range(0, layers.Count).All(ComplexAsExpected))
         {
             reason = "the backbone's layers are not a chain from the coordinates to the channels";
             return null;
@@ -183,8 +205,8 @@ internal sealed unsafe class FusedNetwork
         using var _ = no_grad();
         foreach (var l in Layers)
         {
-            Copy(l.Module.weight, new Span<float>(flat + l.Weight, l.In * l.Out));
-            Copy(l.Module.bias, new Span<float>(flat + l.Bias, l.Out));
+            Copy(l.Module.weight, new Span<float>(flat + l.Weight, l.WeightLength));
+            Copy(l.Module.bias, new Span<float>(flat + l.Bias, l.BiasLength));
         }
 
         static void Copy(Tensor t, Span<float> into)
@@ -200,8 +222,8 @@ internal sealed unsafe class FusedNetwork
         using var _ = no_grad();
         foreach (var l in Layers)
         {
-            new ReadOnlySpan<float>(flat + l.Weight, l.In * l.Out).CopyTo(MemoryMarshal.Cast<byte, float>(l.Module.weight.bytes));
-            new ReadOnlySpan<float>(flat + l.Bias, l.Out).CopyTo(MemoryMarshal.Cast<byte, float>(l.Module.bias.bytes));
+            new ReadOnlySpan<float>(flat + l.Weight, l.WeightLength).CopyTo(MemoryMarshal.Cast<byte, float>(l.Module.weight.bytes));
+            new ReadOnlySpan<float>(flat + l.Bias, l.BiasLength).CopyTo(MemoryMarshal.Cast<byte, float>(l.Module.bias.bytes));
         }
     }
 }

@@ -14,6 +14,7 @@ namespace IINR.Trainers;
 internal static unsafe class MklBlas
 {
     static readonly delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void> Sgemm;
+    static readonly delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void> Cgemm;
     static readonly delegate* unmanaged<int*, int> SetThreadsLocal;
 
     static MklBlas()
@@ -24,9 +25,11 @@ internal static unsafe class MklBlas
             // The library TorchSharp has already loaded (the probe below forces that), resolved the way TorchSharp resolves it.
             _ = torch.get_num_threads();
             if (!NativeLibrary.TryLoad("libtorch_cpu.so", typeof(torch).Assembly, null, out var lib)) return;
-            if (NativeLibrary.TryGetExport(lib, "sgemm_", out var gemm) && NativeLibrary.TryGetExport(lib, "mkl_set_num_threads_local", out var local))
+            if (NativeLibrary.TryGetExport(lib, "sgemm_", out var gemm) && NativeLibrary.TryGetExport(lib, "cgemm_", out var complexGemm)
+                && NativeLibrary.TryGetExport(lib, "mkl_set_num_threads_local", out var local))
             {
                 Sgemm = (delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void>)gemm;
+                Cgemm = (delegate* unmanaged<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, void>)complexGemm;
                 SetThreadsLocal = (delegate* unmanaged<int*, int>)local;
             }
         }
@@ -36,7 +39,7 @@ internal static unsafe class MklBlas
         }
     }
 
-    /// <summary>True when MKL's sgemm and its per-thread thread count can be called.</summary>
+    /// <summary>True when MKL's sgemm, cgemm and its per-thread thread count can be called.</summary>
     public static bool IsAvailable => Sgemm != null;
 
     /// <summary>Sets how many threads MKL calls made from the current thread use (0: the process-wide setting); returns the
@@ -51,5 +54,16 @@ internal static unsafe class MklBlas
         byte ta = (byte)(transposeB ? 'T' : 'N'), tb = (byte)(transposeA ? 'T' : 'N');
         float alpha = 1;
         Sgemm(&ta, &tb, &n, &m, &k, &alpha, b, &ldb, a, &lda, &beta, c, &ldc);
+    }
+
+    /// <summary><see cref="Gemm"/> for complex64 matrices stored as interleaved (real, imaginary) float pairs; sizes and
+    /// strides count complex values. No operand is conjugated.</summary>
+    public static void ComplexGemm(bool transposeA, bool transposeB, int m, int n, int k, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (m == 0 || n == 0) return;
+        byte ta = (byte)(transposeB ? 'T' : 'N'), tb = (byte)(transposeA ? 'T' : 'N');
+        float* alpha = stackalloc float[] { 1, 0 };
+        float* complexBeta = stackalloc float[] { beta, 0 };
+        Cgemm(&ta, &tb, &n, &m, &k, alpha, b, &ldb, a, &lda, complexBeta, c, &ldc);
     }
 }

@@ -287,6 +287,13 @@ public sealed class BenchCommandTests
         Assert.IsTrue(sr.GetProperty("fusedSeconds").GetProperty("wall").GetProperty("median").GetDouble() > 0);
         Assert.IsTrue(sr.GetProperty("autogradSeconds").GetProperty("wall").GetProperty("median").GetDouble() > 0);
         Assert.IsLessThan(1e-3, sr.GetProperty("maxDifference").GetDouble());
+        // WIRE: the fused fit and the autograd fit are about equally good (rounding-level differences move Adam's first steps
+        // visibly at ω0 = 20; FusedTrainingTests holds the two paths to float tolerance).
+        var wire = json.RootElement.GetProperty("speedWire").EnumerateArray().Single();
+        Assert.AreEqual(8, wire.GetProperty("size").GetInt32());
+        Assert.AreEqual(3, wire.GetProperty("iterations").GetInt32());
+        Assert.IsTrue(wire.GetProperty("fusedSeconds").GetProperty("wall").GetProperty("median").GetDouble() > 0);
+        Assert.AreEqual(wire.GetProperty("autogradPsnr").GetDouble(), wire.GetProperty("fusedPsnr").GetDouble(), 0.5);
         // The ML.NET surface row: the same model through Transform and raw Predict, same numbers, a real zip.
         var surface = json.RootElement.GetProperty("surface").EnumerateArray().Single();
         Assert.AreEqual(32 * 32, surface.GetProperty("rows").GetInt32());
@@ -294,7 +301,7 @@ public sealed class BenchCommandTests
         Assert.IsLessThan(1e-4, surface.GetProperty("maxDifference").GetDouble());
         Assert.IsGreaterThan(100_000L, surface.GetProperty("zipBytes").GetInt64(), "a 3×256 model's weights");
         string md = File.ReadAllText(h.PathOf("speed/results.md"));
-        foreach (var heading in new[] { "training step, plain vs I-version", "full-grid inference", "ours vs PyTorch", "many images at once", "super-resolution fit", "ML.NET surface" })
+        foreach (var heading in new[] { "training step, plain vs I-version", "full-grid inference", "ours vs PyTorch", "many images at once", "super-resolution fit", "WIRE fit", "ML.NET surface" })
             StringAssert.Contains(md, heading);
         StringAssert.Contains(md, "PyTorch column empty: left out (IINR_PYTHON=none)");
     }

@@ -30,7 +30,7 @@ public sealed class FusedTrainingTests
 
     static IEnumerable<(string Name, InrOptions Options)> Variants()
     {
-        foreach (var kind in new[] { BackboneKind.Siren, BackboneKind.Finer, BackboneKind.Gauss, BackboneKind.FourierFeatures })
+        foreach (var kind in new[] { BackboneKind.Siren, BackboneKind.Finer, BackboneKind.Gauss, BackboneKind.FourierFeatures, BackboneKind.Wire })
         {
             yield return ($"{kind} plain", Tiny(kind, iterative: false));
             yield return ($"{kind} iterative", Tiny(kind));
@@ -53,6 +53,11 @@ public sealed class FusedTrainingTests
         yield return ("small chunks", d with { ChunkSize = 37 });
         yield return ("no hidden layers after the first", d with { HiddenLayers = 0 });
         yield return ("FINER, Fourier t, additive", Tiny(BackboneKind.Finer) with { TimeEmbedding = TimeEmbedding.Fourier, Fusion = FusionMode.Additive });
+        // WIRE's complex layers: the real first layer straight into the complex output layer; a narrow envelope (ω0 = s0 = 4, the
+        // super-resolution preset) and a wide one; chunks whose complex rows are not a multiple of the vector width.
+        yield return ("WIRE, no hidden layers after the first", Tiny(BackboneKind.Wire) with { HiddenLayers = 0 });
+        yield return ("WIRE ω0 = s0 = 4, small chunks", Tiny(BackboneKind.Wire) with { Omega0 = 4, Scale = 4, ChunkSize = 37 });
+        yield return ("WIRE ω0 = 10, s0 = 40, random batches", Tiny(BackboneKind.Wire, iterative: false) with { Omega0 = 10, Scale = 40, BatchSize = 50 });
     }
 
     [TestMethod]
@@ -74,6 +79,7 @@ public sealed class FusedTrainingTests
         yield return ("SIREN iterative, 2×", d, twice);
         yield return ("Gauss iterative, 2×, resampled Z", Tiny(BackboneKind.Gauss) with { Noise = NoiseMode.Resampled }, twice);
         yield return ("Fourier features plain, 2×", Tiny(BackboneKind.FourierFeatures, iterative: false), twice);
+        yield return ("WIRE iterative, 2×", Tiny(BackboneKind.Wire) with { Omega0 = 4, Scale = 4 }, twice);
         yield return ("iterative, 3×, bicubic lift", d, new AveragePoolOperator(4, 4, 3, LiftMode.Bicubic));
         yield return ("additive fusion, t per batch, 3×", d with { Fusion = FusionMode.Additive, TimeSampling = TimeSampling.PerBatch }, new AveragePoolOperator(4, 4, 3));
         // A chunk smaller than one observed row: each chunk takes one whole row (24 rendered rows) anyway.
@@ -133,10 +139,13 @@ public sealed class FusedTrainingTests
     }
 
     [TestMethod]
-    public void StepsMatchAutogradsUpdates()
+    [DataRow(BackboneKind.Siren)]
+    [DataRow(BackboneKind.Wire)]
+    public void StepsMatchAutogradsUpdates(BackboneKind kind)
     {
-        // Three full iterations (Adam with per-group rates and ε/scale for the folded layers, a separate head rate, the decay).
-        var o = Tiny(BackboneKind.Siren) with { Iterations = 3, HeadLearningRate = 3e-3, Threads = 1 };
+        // Three full iterations (Adam with per-group rates and ε/scale for the folded layers, a separate head rate, the decay;
+        // WIRE's complex weights as pairs of reals).
+        var o = Tiny(kind) with { Iterations = 3, HeadLearningRate = 3e-3, Threads = 1 };
         using var reference = InrTrainer.FitWithEngine(Data, o, null, null, default, TrainingEngine.Autograd);
         using var fused = InrTrainer.FitWithEngine(Data, o, null, null, default, TrainingEngine.Auto);
         AssertSameWeights(reference, fused);
@@ -171,11 +180,11 @@ public sealed class FusedTrainingTests
         if (!MklBlas.IsAvailable) return;
         Assert.IsInstanceOfType<FusedTrainingSession>(Session(Tiny(BackboneKind.Siren), null, CPU, TrainingEngine.Auto));
         Assert.IsInstanceOfType<FusedTrainingSession>(Session(Tiny(BackboneKind.FourierFeatures, iterative: false), null, CPU, TrainingEngine.Auto));
-        // The autograd path: asked for, WIRE's complex weights, a measurement operator, and any device but the CPU.
+        Assert.IsInstanceOfType<FusedTrainingSession>(Session(Tiny(BackboneKind.Wire), null, CPU, TrainingEngine.Auto));
+        // The autograd path: asked for, a measurement operator other than the area average, and any device but the CPU.
         Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Siren), null, CPU, TrainingEngine.Autograd));
-        Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Wire), null, CPU, TrainingEngine.Auto));
         Assert.IsInstanceOfType<FusedTrainingSession>(Session(Tiny(BackboneKind.Siren, iterative: false), new AveragePoolOperator(6, 6, 2), CPU, TrainingEngine.Auto));
-        // The autograd path: a measurement operator other than the area average, or one whose observed rows render too many rows.
+        // … or an area average whose observed rows render too many rows.
         Assert.IsInstanceOfType<TrainingSession>(Session(Tiny(BackboneKind.Siren), new OtherOperator(new AveragePoolOperator(6, 6, 2)), CPU, TrainingEngine.Auto));
         using (var wide = InrTrainer.CreateNetwork(Tiny(BackboneKind.Siren), 2, 3, CPU))
         {
@@ -227,7 +236,7 @@ public sealed class FusedTrainingTests
     }
 
     // Any operator but AveragePoolOperator itself, computing the same.
-    sealed class OtherOperator(AveragePoolOperator inner) : IMeasurementOperator
+    internal sealed class OtherOperator(AveragePoolOperator inner) : IMeasurementOperator
     {
         public int InputCount => inner.InputCount;
         public int OutputCount => inner.OutputCount;
@@ -265,15 +274,18 @@ public sealed class FusedTrainingTests
         var result = new Dictionary<string, float[]>();
         foreach (var l in session.Layout.Layers)
         {
-            result[names[l.Module.weight.Handle]] = flat.AsSpan(l.Weight, l.In * l.Out).ToArray();
-            result[names[l.Module.bias.Handle]] = flat.AsSpan(l.Bias, l.Out).ToArray();
+            result[names[l.Module.weight.Handle]] = flat.AsSpan(l.Weight, l.WeightLength).ToArray();
+            result[names[l.Module.bias.Handle]] = flat.AsSpan(l.Bias, l.BiasLength).ToArray();
         }
         return result;
     }
 
+    // The values of a real tensor, or the (real, imaginary) pairs of a complex one.
     static float[] Values(Tensor t)
     {
-        using var c = t.detach().contiguous();
+        using var d = t.detach();
+        using var r = d.is_complex() ? view_as_real(d) : d.alias();
+        using var c = r.contiguous();
         return c.data<float>().ToArray();
     }
 }
@@ -356,16 +368,23 @@ public sealed class FitManyTests
     [TestMethod]
     public void ConfigurationsWithoutFusedKernelsFitOneAfterTheOther()
     {
-        // WIRE trains through autograd: FitMany falls back to one Fit per signal, with the same results.
-        var o = Options with { Backbone = Trainers.Backbones.BackboneKind.Wire, Iterations = 3 };
-        var data = new[] { Signal(0), Signal(1) };
+        // A forward model other than the area average trains through autograd: FitMany falls back to one Fit per signal,
+        // with the same results.
+        var op = new FusedTrainingTests.OtherOperator(new AveragePoolOperator(5, 5, 2));
+        var o = Options with { Iterations = 3 };
+        var data = new[] { 0, 1 }.Select(k =>
+        {
+            var observed = TestData.Image(5, 5);
+            for (int i = 0; i < observed.Length; i++) observed[i] = (observed[i] + 0.11f * k * (i % 3)) % 1f;
+            return new TrainingSet(TestData.Grid(10, 10), 2, observed, 3);
+        }).ToArray();
         var reports = new List<InrProgress>();
-        var many = InrTrainer.FitMany(data, o, new SyncProgress(reports.Add));
+        var many = InrTrainer.FitMany(data, o, op, new SyncProgress(reports.Add));
         try
         {
             for (int k = 0; k < data.Length; k++)
             {
-                using var one = InrTrainer.Fit(data[k], o);
+                using var one = InrTrainer.Fit(data[k], o, op);
                 CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
             }
         }
