@@ -186,8 +186,6 @@ internal sealed unsafe class BackboneKernel : IDisposable
         }
     }
 
-    // Conjugates interleaved pairs in place. A weight gradient's running sum is conjugated before and after a product adds
-    // to it, so that the conjugated product (H_W) lands as PyTorch's gradient.
     static void Swap(ref float* a, ref float* b)
     {
         float* t = a;
@@ -195,6 +193,8 @@ internal sealed unsafe class BackboneKernel : IDisposable
         b = t;
     }
 
+    // Conjugates interleaved pairs in place. A weight gradient's running sum is conjugated before and after a product adds
+    // to it, so that the conjugated product (H_W) lands as PyTorch's gradient.
     static void Conjugate(float* pairs, int length)
     {
         for (int i = 1; i < length; i += 2) pairs[i] = -pairs[i];
