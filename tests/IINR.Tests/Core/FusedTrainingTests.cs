@@ -331,6 +331,26 @@ public sealed class FitManyTests
     }
 
     [TestMethod]
+    public void WiresComplexWeightsEqualOneFitPerSignalBitForBit()
+    {
+        var o = Options with { Backbone = Trainers.Backbones.BackboneKind.Wire };
+        var data = new[] { Signal(0), Signal(1), Signal(2) };
+        var many = InrTrainer.FitMany(data, o);
+        try
+        {
+            for (int k = 0; k < data.Length; k++)
+            {
+                using var one = InrTrainer.Fit(data[k], o);
+                CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
+            }
+        }
+        finally
+        {
+            foreach (var m in many) m.Dispose();
+        }
+    }
+
+    [TestMethod]
     public void ThroughAForwardModelEqualsOneFitPerSignalBitForBit()
     {
         // Super-resolution of three 5×5 images: each renders the 10×10 grid, averaged 2×2 back to its observations.
