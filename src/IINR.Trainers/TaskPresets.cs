@@ -61,6 +61,8 @@ public static class TaskPresets
     const int OccupancyWireHiddenLayers = 2;        // the WIRE code base's depth and width, as measured
     const int OccupancyWireHiddenSize = 256;
     const double OccupancyWireHeadLearningRate = 1e-3; // the iterative heads train slower than WIRE's 5e-3
+    // WIRE underfits its training points at 1,000 iterations; at 2,000 it passes IoU 0.99 off the grid.
+    const int OccupancyWireIterations = 2000;
 
     /// <summary>Super-resolution's training scale s: the network renders the observed image's frame on the
     /// s× grid, and the s×s averages are fitted to the observed pixels (the paper's 2).</summary>
@@ -136,7 +138,7 @@ public static class TaskPresets
 
     /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate
     /// batches (a set with fewer points than a batch trains full-batch) for 1,000 iterations, 3×128 (WIRE 2×256, its
-    /// authors' network); a lower ω0 for SIREN and FINER, a higher learning rate for Gauss, a wider envelope with a lower ω0
+    /// authors' network, for 2,000 iterations); a lower ω0 for SIREN and FINER, a higher learning rate for Gauss, a wider envelope with a lower ω0
     /// for WIRE and a low Fourier-feature σ, which generalise better between the training points.</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren)
@@ -165,6 +167,7 @@ public static class TaskPresets
             ? options with
             {
                 FinalLearningRateFactor = OccupancyWireFinalLearningRateFactor,
+                Iterations = OccupancyWireIterations,
                 HiddenLayers = OccupancyWireHiddenLayers,
                 HiddenSize = OccupancyWireHiddenSize,
                 HeadLearningRate = OccupancyWireHeadLearningRate,
