@@ -61,7 +61,7 @@ public static class TaskPresets
     const int OccupancyWireHiddenLayers = 2;        // the WIRE code base's depth and width, as measured
     const int OccupancyWireHiddenSize = 256;
     const double OccupancyWireHeadLearningRate = 1e-3; // the iterative heads train slower than WIRE's 5e-3
-    // WIRE underfits its training points at 1,000 iterations; at 2,000 it passes IoU 0.99 off the grid.
+    // WIRE underfits its training points at 1,000 iterations; at 2,000 plain WIRE passes IoU 0.99 off the grid.
     const int OccupancyWireIterations = 2000;
 
     /// <summary>Super-resolution's training scale s: the network renders the observed image's frame on the
