@@ -301,6 +301,31 @@ public sealed class FitManyTests
         return new TrainingSet(TestData.Grid(10, 10), 2, image, 3);
     }
 
+    // Distinct 5×5 observations of the 10×10 grid, for fits through the 2× area average.
+    static TrainingSet ObservedSignal(int k)
+    {
+        var observed = TestData.Image(5, 5);
+        for (int i = 0; i < observed.Length; i++) observed[i] = (observed[i] + 0.11f * k * (i % 3)) % 1f;
+        return new TrainingSet(TestData.Grid(10, 10), 2, observed, 3);
+    }
+
+    // Each batched model renders exactly what one fit of its signal renders; disposes the batched models.
+    static void AssertEqualsOneFitEach(IReadOnlyList<TrainingSet> data, IReadOnlyList<InrModel> many, Func<TrainingSet, InrModel> fitOne)
+    {
+        try
+        {
+            for (int k = 0; k < data.Count; k++)
+            {
+                using var one = fitOne(data[k]);
+                CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
+            }
+        }
+        finally
+        {
+            foreach (var m in many) m.Dispose();
+        }
+    }
+
     static InrOptions Options => TestData.Small(6) with { HiddenSize = 16, Seed = 11, ProgressInterval = 3 };
 
     [TestMethod]
@@ -336,18 +361,7 @@ public sealed class FitManyTests
         var o = Options with { Backbone = Trainers.Backbones.BackboneKind.Wire };
         var data = new[] { Signal(0), Signal(1), Signal(2) };
         var many = InrTrainer.FitMany(data, o);
-        try
-        {
-            for (int k = 0; k < data.Length; k++)
-            {
-                using var one = InrTrainer.Fit(data[k], o);
-                CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
-            }
-        }
-        finally
-        {
-            foreach (var m in many) m.Dispose();
-        }
+        AssertEqualsOneFitEach(data, many, d => InrTrainer.Fit(d, o));
     }
 
     [TestMethod]
@@ -355,27 +369,11 @@ public sealed class FitManyTests
     {
         // Super-resolution of three 5×5 images: each renders the 10×10 grid, averaged 2×2 back to its observations.
         var op = new AveragePoolOperator(5, 5, 2);
-        var data = Enumerable.Range(0, 3).Select(k =>
-        {
-            var observed = TestData.Image(5, 5);
-            for (int i = 0; i < observed.Length; i++) observed[i] = (observed[i] + 0.11f * k * (i % 3)) % 1f;
-            return new TrainingSet(TestData.Grid(10, 10), 2, observed, 3);
-        }).ToList();
+        var data = Enumerable.Range(0, 3).Select(ObservedSignal).ToList();
         var o = Options with { Noise = NoiseMode.Resampled };
         var reports = new List<InrProgress>();
         var many = InrTrainer.FitMany(data, o, op, new SyncProgress(reports.Add));
-        try
-        {
-            for (int k = 0; k < data.Count; k++)
-            {
-                using var one = InrTrainer.Fit(data[k], o, op);
-                CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
-            }
-        }
-        finally
-        {
-            foreach (var m in many) m.Dispose();
-        }
+        AssertEqualsOneFitEach(data, many, d => InrTrainer.Fit(d, o, op));
         Assert.HasCount(6, reports, "a report per signal at iterations 3 and 6");
         Assert.IsTrue(reports.All(r => double.IsFinite(r.Psnr) && r.Psnr > 0));
         // The operator must fit every signal.
@@ -392,26 +390,10 @@ public sealed class FitManyTests
         // with the same results.
         var op = new FusedTrainingTests.OtherOperator(new AveragePoolOperator(5, 5, 2));
         var o = Options with { Iterations = 3 };
-        var data = new[] { 0, 1 }.Select(k =>
-        {
-            var observed = TestData.Image(5, 5);
-            for (int i = 0; i < observed.Length; i++) observed[i] = (observed[i] + 0.11f * k * (i % 3)) % 1f;
-            return new TrainingSet(TestData.Grid(10, 10), 2, observed, 3);
-        }).ToArray();
+        var data = new[] { 0, 1 }.Select(ObservedSignal).ToArray();
         var reports = new List<InrProgress>();
         var many = InrTrainer.FitMany(data, o, op, new SyncProgress(reports.Add));
-        try
-        {
-            for (int k = 0; k < data.Length; k++)
-            {
-                using var one = InrTrainer.Fit(data[k], o, op);
-                CollectionAssert.AreEqual(one.Predict(data[k].Coordinates), many[k].Predict(data[k].Coordinates), $"signal {k}");
-            }
-        }
-        finally
-        {
-            foreach (var m in many) m.Dispose();
-        }
+        AssertEqualsOneFitEach(data, many, d => InrTrainer.Fit(d, o, op));
         CollectionAssert.AreEqual(new[] { 0, 1 }, reports.Select(r => r.Signal).ToArray(), "the report at iteration 3 of each signal, tagged with its index");
     }
 
