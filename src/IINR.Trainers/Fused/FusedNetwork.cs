@@ -18,11 +18,13 @@ internal sealed unsafe class FusedNetwork
 
     /// <summary>One dense layer: sizes, offsets in the flat buffer, its Adam group. A complex layer stores each weight and
     /// bias as a (real, imaginary) pair of floats, the layout of a complex64 tensor, which Adam updates as two reals.</summary>
-    public sealed record Layer(int In, int Out, int Weight, int Bias, DenseLayer Module, bool Head, bool Complex = false)
+    public sealed record Layer(int In, int Out, int Weight, DenseLayer Module, bool Head, bool Complex = false)
     {
         /// <summary>Floats per value: 2 for a complex layer.</summary>
         public int Floats => Complex ? 2 : 1;
         public int WeightLength => In * Out * Floats;
+        /// <summary>The bias follows the weights.</summary>
+        public int Bias => Weight + WeightLength;
         public int BiasLength => Out * Floats;
         public int End => Bias + BiasLength;
     }
@@ -130,8 +132,7 @@ internal sealed unsafe class FusedNetwork
             int count = 0;
             foreach (var d in module.modules().OfType<DenseLayer>())
             {
-                var l = new Layer(d.InFeatures, d.OutFeatures, offset, 0, d, head, d.weight.dtype == ScalarType.ComplexFloat32);
-                l = l with { Bias = offset + l.WeightLength };
+                var l = new Layer(d.InFeatures, d.OutFeatures, offset, d, head, d.weight.dtype == ScalarType.ComplexFloat32);
                 layers.Add(l);
                 offset = l.End;
                 count++;
