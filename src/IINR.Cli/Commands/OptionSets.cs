@@ -93,6 +93,13 @@ internal sealed class TrainingOptionSet
         Scale = new Option<double?>("--sigma0") { Description = "WIRE's envelope scale s0 / Gauss's scale s (default 10)." };
         LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/FINER/Fourier 1e-3, WIRE 2e-3, Gauss 5e-3)." };
         HeadLearningRate = new Option<double?>("--head-learning-rate", "--head-lr") { Description = "Adam learning rate of the iterative model's FeedbackNet and FuseNet (decays like the backbone's); default: the task preset's, else the backbone's rate." };
+        Z = new Option<string?>("--z")
+        {
+            Description = "Z in training: fixed (one draw per coordinate, reused every iteration and at inference; the paper's reading) or resampled " +
+                "(a fresh draw every iteration, so the heads cannot tie detail to one coordinate's Z). Default: the task preset's (" +
+                $"{defaults.Noise.ToString().ToLowerInvariant()} for SIREN).",
+        };
+        Z.AcceptOnlyFromAmong("fixed", "resampled");
         Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw (and of the occupancy points sampled for training).", DefaultValueFactory = _ => 0 };
         Device = new Option<string>("--device") { Description = "Where to train: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
@@ -109,13 +116,14 @@ internal sealed class TrainingOptionSet
     public Option<double?> Scale { get; }
     public Option<double?> LearningRate { get; }
     public Option<double?> HeadLearningRate { get; }
+    public Option<string?> Z { get; }
     public Option<int> Seed { get; }
     public Option<string> Device { get; }
     public Option<int?> Threads { get; }
 
     /// <summary>The options, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
-        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, Seed, Device, Threads }.OfType<Option>();
+        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, Z, Seed, Device, Threads }.OfType<Option>();
 
     /// <summary>The command's preset (or <paramref name="preset"/>, e.g. one sized to the input) with the flags given,
     /// validated by the library (an invalid value is an <see cref="ArgumentException"/> naming the option, which
@@ -136,6 +144,7 @@ internal sealed class TrainingOptionSet
             Scale = r.GetValue(Scale) ?? m.Scale,
             LearningRate = r.GetValue(LearningRate) ?? m.LearningRate,
             HeadLearningRate = r.GetValue(HeadLearningRate) ?? m.HeadLearningRate,
+            Noise = r.GetValue(Z) is string z ? ParseNoise(z) : m.Noise,
             Seed = r.GetValue(Seed),
             Device = ParseDevice(r.GetValue(Device)!),
             Threads = r.GetValue(Threads),
@@ -155,6 +164,13 @@ internal sealed class TrainingOptionSet
         "finer" => BackboneKind.Finer,
         "fourier" => BackboneKind.FourierFeatures,
         _ => throw new UsageException($"--backbone must be one of {string.Join(", ", BackboneNames)}; got '{name}'."),
+    };
+
+    public static NoiseMode ParseNoise(string name) => name.ToLowerInvariant() switch
+    {
+        "fixed" => NoiseMode.Fixed,
+        "resampled" => NoiseMode.Resampled,
+        _ => throw new UsageException($"--z must be fixed or resampled; got '{name}'."),
     };
 
     public static ComputeDevice ParseDevice(string name) => name.ToLowerInvariant() switch
@@ -220,6 +236,7 @@ internal static class OptionFlags
         [nameof(InrOptions.Scale)] = "--sigma0",
         [nameof(InrOptions.LearningRate)] = "--learning-rate",
         [nameof(InrOptions.HeadLearningRate)] = "--head-learning-rate",
+        [nameof(InrOptions.Noise)] = "--z",
         [nameof(InrOptions.Threads)] = "--threads",
         [nameof(InrOptions.BatchSize)] = "--batch-size",
         [nameof(IINROptions.TrainingScale)] = "--train-scale",

@@ -103,12 +103,19 @@ public sealed class ImageCommandTests
         Assert.AreEqual(2, Number(r, "trainScale"));
         Assert.AreEqual(15, r.GetProperty("options").GetProperty("omega0").GetDouble(), "superres's measured ω0 default for SIREN");
         Assert.AreEqual(JsonValueKind.Null, r.GetProperty("options").GetProperty("headLearningRate").ValueKind, "no head rate unless asked for");
+        Assert.AreEqual("resampled", r.GetProperty("options").GetProperty("noise").GetString(), "superres's preset resamples Z");
         // The heads' own learning rate reaches the model, and trains a different one.
         h.RunTiny("superres", "--input", h.PathOf("lr.png"), "--scale", "2", "--output", h.PathOf("srh.png"), "--reference", h.PathOf("hr.png"),
             "--head-lr", "0.0003", "--report", h.PathOf("srh.json"), "--quiet").Succeeded();
         var rh = h.ReadReport("srh.json");
         Assert.AreEqual(0.0003, rh.GetProperty("options").GetProperty("headLearningRate").GetDouble());
         Assert.AreNotEqual(Number(r, "psnr"), Number(rh, "psnr"));
+        // So does a fixed Z instead of the preset's resampled one.
+        h.RunTiny("superres", "--input", h.PathOf("lr.png"), "--scale", "2", "--output", h.PathOf("srz.png"), "--reference", h.PathOf("hr.png"),
+            "--z", "fixed", "--report", h.PathOf("srz.json"), "--quiet").Succeeded();
+        var rz = h.ReadReport("srz.json");
+        Assert.AreEqual("fixed", rz.GetProperty("options").GetProperty("noise").GetString());
+        Assert.AreNotEqual(Number(r, "psnr"), Number(rz, "psnr"));
 
         // Zero-shot at 3× without a reference; the saved model renders in the low-resolution image's frame.
         var run = h.RunTiny("superres", "--input", h.PathOf("lr.png"), "--scale", "3", "--output", h.PathOf("sr3.png")).Succeeded();
