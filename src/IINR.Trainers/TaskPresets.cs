@@ -15,6 +15,9 @@ public static class TaskPresets
     // ---- the table: per-task values (change numbers here; docs/DEFAULTS.md holds the evidence) ----
 
     const int FittingIterations = 300;
+    // WIRE: its image default ω0 = 20 fits worse than 10 whether the network is small against the image or large; a lower
+    // ω0 helps only small networks and costs large ones (s0 stays 10).
+    const double FittingWireOmega0 = 10;
 
     // A smaller network trained longer than for fitting: 4× super-resolution of a small image has few observed values per
     // weight, and the paper's 3×256 fills the s² unknowns between them with invented texture.
@@ -79,7 +82,7 @@ public static class TaskPresets
     /// <summary>Fitting a signal on its own sample grid (an image on its pixels).</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Fitting(BackboneKind backbone = BackboneKind.Siren) =>
-        new() { Backbone = backbone, Iterations = FittingIterations };
+        new() { Backbone = backbone, Iterations = FittingIterations, Omega0 = backbone is BackboneKind.Wire ? FittingWireOmega0 : null };
 
     /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
     /// 2×128 network (the width for a 32×32 input; <see cref="SuperResolution(BackboneKind, int, int)"/> sizes it to the

@@ -288,7 +288,7 @@ public sealed class BenchCommandTests
         Assert.IsTrue(sr.GetProperty("autogradSeconds").GetProperty("wall").GetProperty("median").GetDouble() > 0);
         Assert.IsLessThan(1e-3, sr.GetProperty("maxDifference").GetDouble());
         // WIRE: the fused fit and the autograd fit are about equally good (rounding-level differences move Adam's first steps
-        // visibly at ω0 = 20; FusedTrainingTests holds the two paths to float tolerance).
+        // visibly at WIRE's ω0; FusedTrainingTests holds the two paths to float tolerance).
         var wire = json.RootElement.GetProperty("speedWire").EnumerateArray().Single();
         Assert.AreEqual(8, wire.GetProperty("size").GetInt32());
         Assert.AreEqual(3, wire.GetProperty("iterations").GetInt32());

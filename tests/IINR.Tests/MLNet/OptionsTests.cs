@@ -56,7 +56,8 @@ public sealed class OptionsTests
                 o.Validate();
             }
             Assert.AreEqual((2, 128, NoiseMode.Resampled), (sr.Model.HiddenLayers, sr.Model.HiddenSize, sr.Model.Noise), "super-resolution's network and Z");
-            Assert.AreEqual(new InrOptions { Backbone = kind, Iterations = 300 }, fit.Model, "fitting changes nothing else");
+            Assert.AreEqual(new InrOptions { Backbone = kind, Iterations = 300, Omega0 = kind == BackboneKind.Wire ? 10 : null }, fit.Model,
+                "fitting changes nothing else but WIRE's ω0");
             Assert.AreEqual(1, fit.TrainingScale);
             Assert.AreEqual(2, sr.TrainingScale, "super-resolution fits through the 2× forward model");
             Assert.AreEqual(16384, occupancy.Model.BatchSize, "occupancy trains on random batches");
