@@ -144,7 +144,7 @@ internal sealed class TrainingOptionSet
             Scale = r.GetValue(Scale) ?? m.Scale,
             LearningRate = r.GetValue(LearningRate) ?? m.LearningRate,
             HeadLearningRate = r.GetValue(HeadLearningRate) ?? m.HeadLearningRate,
-            Noise = r.GetValue(Z) is string z ? ParseNoise(z) : m.Noise,
+            Noise = r.GetValue(Z) is string z ? Enum.Parse<NoiseMode>(z, ignoreCase: true) : m.Noise, // the parser accepts only the two names
             Seed = r.GetValue(Seed),
             Device = ParseDevice(r.GetValue(Device)!),
             Threads = r.GetValue(Threads),
@@ -164,13 +164,6 @@ internal sealed class TrainingOptionSet
         "finer" => BackboneKind.Finer,
         "fourier" => BackboneKind.FourierFeatures,
         _ => throw new UsageException($"--backbone must be one of {string.Join(", ", BackboneNames)}; got '{name}'."),
-    };
-
-    public static NoiseMode ParseNoise(string name) => name.ToLowerInvariant() switch
-    {
-        "fixed" => NoiseMode.Fixed,
-        "resampled" => NoiseMode.Resampled,
-        _ => throw new UsageException($"--z must be fixed or resampled; got '{name}'."),
     };
 
     public static ComputeDevice ParseDevice(string name) => name.ToLowerInvariant() switch
