@@ -21,9 +21,11 @@ public enum TimeEmbedding
 /// <summary>The activation on FuseNet's output (the gate).</summary>
 public enum GateActivation
 {
-    /// <summary>No activation: an unbounded gate (measured best; bounded gates erase the gain).</summary>
+    /// <summary>No activation: an unbounded gate (measured best for the sine, Gabor and Gaussian backbones, where bounded
+    /// gates erase the gain).</summary>
     Identity = 0,
-    /// <summary>2·sigmoid(·): a gate in (0, 2) around 1.</summary>
+    /// <summary>2·sigmoid(·): a gate in (0, 2) around 1 (the Fourier-features fitting preset: its ReLU backbone trains
+    /// slowly under a gate that starts near zero).</summary>
     TwoSigmoid = 1,
     /// <summary>1 + tanh(·): a gate in (0, 2) around 1.</summary>
     OnePlusTanh = 2,

@@ -18,6 +18,9 @@ public static class TaskPresets
     // WIRE: its image default ω0 = 20 fits worse than 10 whether the network is small against the image or large; a lower
     // ω0 helps only small networks and costs large ones (s0 stays 10).
     const double FittingWireOmega0 = 10;
+    // Fourier features: the ReLU backbone starts near zero, and an unbounded gate that also starts near zero slows both
+    // factors of gate ⊙ b; a gate around 1 (2·sigmoid) starts the iterative model where the plain one starts.
+    const GateActivation FittingFourierGate = GateActivation.TwoSigmoid;
 
     // A smaller network trained longer than for fitting: 4× super-resolution of a small image has few observed values per
     // weight, and the paper's 3×256 fills the s² unknowns between them with invented texture.
@@ -79,10 +82,16 @@ public static class TaskPresets
 
     // ---- the presets ----
 
-    /// <summary>Fitting a signal on its own sample grid (an image on its pixels).</summary>
+    /// <summary>Fitting a signal on its own sample grid (an image on its pixels): 300 iterations, WIRE at ω0 = 10,
+    /// Fourier features with a gate around 1 (<see cref="GateActivation.TwoSigmoid"/>).</summary>
     /// <param name="backbone">The backbone.</param>
-    public static InrOptions Fitting(BackboneKind backbone = BackboneKind.Siren) =>
-        new() { Backbone = backbone, Iterations = FittingIterations, Omega0 = backbone is BackboneKind.Wire ? FittingWireOmega0 : null };
+    public static InrOptions Fitting(BackboneKind backbone = BackboneKind.Siren) => new()
+    {
+        Backbone = backbone,
+        Iterations = FittingIterations,
+        Omega0 = backbone is BackboneKind.Wire ? FittingWireOmega0 : null,
+        Gate = backbone is BackboneKind.FourierFeatures ? FittingFourierGate : GateActivation.Identity,
+    };
 
     /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
     /// 2×128 network (the width for a 32×32 input; <see cref="SuperResolution(BackboneKind, int, int)"/> sizes it to the

@@ -62,6 +62,8 @@ internal static class OptionValidation
 internal sealed class TrainingOptionSet
 {
     public static readonly string[] BackboneNames = ["siren", "wire", "gauss", "finer", "fourier"];
+    /// <summary>--gate's values: <see cref="GateActivation"/>'s names in kebab case.</summary>
+    public static readonly string[] GateNames = ["identity", "two-sigmoid", "one-plus-tanh"];
 
     readonly Func<BackboneKind, IINROptions> _preset;
     readonly int? _iterations;
@@ -100,6 +102,12 @@ internal sealed class TrainingOptionSet
                 $"{defaults.Noise.ToString().ToLowerInvariant()} for SIREN).",
         };
         Z.AcceptOnlyFromAmong("fixed", "resampled");
+        Gate = new Option<string?>("--gate")
+        {
+            Description = "The activation on FuseNet's output, the gate that multiplies the backbone: identity (unbounded) or a gate in (0, 2) around 1, " +
+                "two-sigmoid (2·sigmoid) or one-plus-tanh (1 + tanh). Default: the task preset's (identity, two-sigmoid for fourier when fitting).",
+        };
+        Gate.AcceptOnlyFromAmong(GateNames);
         Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw (and of the occupancy points sampled for training).", DefaultValueFactory = _ => 0 };
         Device = new Option<string>("--device") { Description = "Where to train: auto (CUDA when available), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
@@ -117,13 +125,14 @@ internal sealed class TrainingOptionSet
     public Option<double?> LearningRate { get; }
     public Option<double?> HeadLearningRate { get; }
     public Option<string?> Z { get; }
+    public Option<string?> Gate { get; }
     public Option<int> Seed { get; }
     public Option<string> Device { get; }
     public Option<int?> Threads { get; }
 
     /// <summary>The options, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
-        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, Z, Seed, Device, Threads }.OfType<Option>();
+        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, Z, Gate, Seed, Device, Threads }.OfType<Option>();
 
     /// <summary>The command's preset (or <paramref name="preset"/>, e.g. one sized to the input) with the flags given,
     /// validated by the library (an invalid value is an <see cref="ArgumentException"/> naming the option, which
@@ -145,6 +154,7 @@ internal sealed class TrainingOptionSet
             LearningRate = r.GetValue(LearningRate) ?? m.LearningRate,
             HeadLearningRate = r.GetValue(HeadLearningRate) ?? m.HeadLearningRate,
             Noise = r.GetValue(Z) is string z ? Enum.Parse<NoiseMode>(z, ignoreCase: true) : m.Noise, // the parser accepts only the two names
+            Gate = r.GetValue(Gate) is string gate ? Enum.Parse<GateActivation>(gate.Replace("-", ""), ignoreCase: true) : m.Gate, // likewise, GateNames
             Seed = r.GetValue(Seed),
             Device = ParseDevice(r.GetValue(Device)!),
             Threads = r.GetValue(Threads),
@@ -230,6 +240,7 @@ internal static class OptionFlags
         [nameof(InrOptions.LearningRate)] = "--learning-rate",
         [nameof(InrOptions.HeadLearningRate)] = "--head-learning-rate",
         [nameof(InrOptions.Noise)] = "--z",
+        [nameof(InrOptions.Gate)] = "--gate",
         [nameof(InrOptions.Threads)] = "--threads",
         [nameof(InrOptions.BatchSize)] = "--batch-size",
         [nameof(IINROptions.TrainingScale)] = "--train-scale",

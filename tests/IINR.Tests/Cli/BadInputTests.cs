@@ -50,6 +50,7 @@ public sealed class BadInputTests
         Fails(ExitCodes.Usage, "builtin:testscene", "fit", "--input", "builtin:nothing");
         Fails(ExitCodes.Usage, "--device", "fit", "--device", "tpu");
         Fails(ExitCodes.Usage, "--z", "fit", "--z", "sometimes");
+        Fails(ExitCodes.Usage, "--gate", "fit", "--gate", "relu");
         Fails(ExitCodes.Usage, "--model", "render", "--output", _h.PathOf("x.png"));
         Fails(ExitCodes.Usage, "--scale", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--scale", "0");
         Fails(ExitCodes.Usage, "--reference is 20×20×3", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--scale", "2", "--reference", _h.PathOf("other.png"));

@@ -61,6 +61,22 @@ public sealed class ImageCommandTests
     }
 
     [TestMethod]
+    public void FourierFeaturesFitAtTheirPresetGateAndGateChoosesAnother()
+    {
+        using var h = new CliHarness();
+        h.RunTiny("fit", "--input", "builtin:testscene:16", "--backbone", "fourier", "--quiet", "--report", h.PathOf("preset.json")).Succeeded();
+        h.RunTiny("fit", "--input", "builtin:testscene:16", "--backbone", "fourier", "--gate", "identity", "--quiet", "--report", h.PathOf("identity.json"))
+            .Succeeded();
+        var preset = h.ReadReport("preset.json");
+        var identity = h.ReadReport("identity.json");
+        Assert.AreEqual("twoSigmoid", preset.GetProperty("options").GetProperty("gate").GetString(), "Fourier features fit with a gate around 1");
+        Assert.AreEqual("identity", identity.GetProperty("options").GetProperty("gate").GetString());
+        Assert.AreNotEqual(Number(preset, "psnr"), Number(identity, "psnr"), "the gate reaches the model");
+        h.RunTiny("fit", "--input", "builtin:testscene:16", "--gate", "one-plus-tanh", "--quiet", "--report", h.PathOf("siren.json")).Succeeded();
+        Assert.AreEqual("onePlusTanh", h.ReadReport("siren.json").GetProperty("options").GetProperty("gate").GetString());
+    }
+
+    [TestMethod]
     public void QuietPrintsNothing()
     {
         using var h = new CliHarness();

@@ -56,8 +56,13 @@ public sealed class OptionsTests
                 o.Validate();
             }
             Assert.AreEqual((2, 128, NoiseMode.Resampled), (sr.Model.HiddenLayers, sr.Model.HiddenSize, sr.Model.Noise), "super-resolution's network and Z");
-            Assert.AreEqual(new InrOptions { Backbone = kind, Iterations = 300, Omega0 = kind == BackboneKind.Wire ? 10 : null }, fit.Model,
-                "fitting changes nothing else but WIRE's ω0");
+            Assert.AreEqual(new InrOptions
+            {
+                Backbone = kind, Iterations = 300, Omega0 = kind == BackboneKind.Wire ? 10 : null,
+                Gate = kind == BackboneKind.FourierFeatures ? GateActivation.TwoSigmoid : GateActivation.Identity,
+            }, fit.Model, "fitting changes nothing else but WIRE's ω0 and the Fourier-features gate");
+            if (kind != BackboneKind.FourierFeatures)
+                Assert.AreEqual(GateActivation.Identity, sr.Model.Gate, "only Fourier-features fitting bounds the gate");
             Assert.AreEqual(1, fit.TrainingScale);
             Assert.AreEqual(2, sr.TrainingScale, "super-resolution fits through the 2× forward model");
             Assert.AreEqual(16384, occupancy.Model.BatchSize, "occupancy trains on random batches");
