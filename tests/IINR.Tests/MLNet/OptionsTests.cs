@@ -61,8 +61,9 @@ public sealed class OptionsTests
                 Backbone = kind, Iterations = 300, Omega0 = kind == BackboneKind.Wire ? 10 : null,
                 Gate = kind == BackboneKind.FourierFeatures ? GateActivation.TwoSigmoid : GateActivation.Identity,
             }, fit.Model, "fitting changes nothing else but WIRE's ω0 and the Fourier-features gate");
-            if (kind != BackboneKind.FourierFeatures)
-                Assert.AreEqual(GateActivation.Identity, sr.Model.Gate, "only Fourier-features fitting bounds the gate");
+            Assert.AreEqual(kind == BackboneKind.Finer ? GateActivation.TwoSigmoid : GateActivation.Identity, sr.Model.Gate,
+                "super-resolution bounds FINER's gate only (an unbounded one lets gate and b change sign together between the observed pixels)");
+            Assert.AreEqual(GateActivation.Identity, occupancy.Model.Gate, "occupancy keeps the unbounded gate");
             Assert.AreEqual(1, fit.TrainingScale);
             Assert.AreEqual(2, sr.TrainingScale, "super-resolution fits through the 2× forward model");
             Assert.AreEqual(16384, occupancy.Model.BatchSize, "occupancy trains on random batches");
