@@ -24,8 +24,9 @@ public enum GateActivation
     /// <summary>No activation: an unbounded gate (measured best for the sine, Gabor and Gaussian backbones, where bounded
     /// gates erase the gain).</summary>
     Identity = 0,
-    /// <summary>2·sigmoid(·): a gate in (0, 2) around 1 (the Fourier-features fitting preset: its ReLU backbone trains
-    /// slowly under a gate that starts near zero).</summary>
+    /// <summary>2·sigmoid(·): a gate in (0, 2) around 1, which leaves the prediction's sign to the backbone (the image presets
+    /// of Fourier features, whose ReLU backbone trains slowly under a gate that starts near zero, and FINER's
+    /// super-resolution).</summary>
     TwoSigmoid = 1,
     /// <summary>1 + tanh(·): a gate in (0, 2) around 1.</summary>
     OnePlusTanh = 2,

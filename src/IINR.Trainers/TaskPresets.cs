@@ -18,9 +18,10 @@ public static class TaskPresets
     // WIRE: its image default ω0 = 20 fits worse than 10 whether the network is small against the image or large; a lower
     // ω0 helps only small networks and costs large ones (s0 stays 10).
     const double FittingWireOmega0 = 10;
-    // Fourier features: the ReLU backbone starts near zero, and an unbounded gate that also starts near zero slows both
-    // factors of gate ⊙ b; a gate around 1 (2·sigmoid) starts the iterative model where the plain one starts.
-    const GateActivation FittingFourierGate = GateActivation.TwoSigmoid;
+    // Fourier features on images (fitting, super-resolution, denoising): the ReLU backbone starts near zero, and an unbounded
+    // gate that also starts near zero slows both factors of gate ⊙ b; a gate around 1 (2·sigmoid) starts the iterative model
+    // where the plain one starts. Occupancy keeps the unbounded gate, which scored higher there.
+    const GateActivation FourierImageGate = GateActivation.TwoSigmoid;
 
     // A smaller network trained longer than for fitting: 4× super-resolution of a small image has few observed values per
     // weight, and the paper's 3×256 fills the s² unknowns between them with invented texture.
@@ -94,13 +95,13 @@ public static class TaskPresets
         Backbone = backbone,
         Iterations = FittingIterations,
         Omega0 = backbone is BackboneKind.Wire ? FittingWireOmega0 : null,
-        Gate = backbone is BackboneKind.FourierFeatures ? FittingFourierGate : GateActivation.Identity,
+        Gate = backbone is BackboneKind.FourierFeatures ? FourierImageGate : GateActivation.Identity,
     };
 
     /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
     /// 2×128 network (the width for a 32×32 input; <see cref="SuperResolution(BackboneKind, int, int)"/> sizes it to the
     /// input) for 600 iterations (Gauss 1,200), Z drawn afresh every iteration (<see cref="NoiseMode.Resampled"/>), a lower ω0
-    /// for SIREN (15) and FINER (8) than for fitting, FINER with a gate around 1 (<see cref="GateActivation.TwoSigmoid"/>),
+    /// for SIREN (15) and FINER (8) than for fitting, FINER and Fourier features with a gate around 1 (<see cref="GateActivation.TwoSigmoid"/>),
     /// WIRE at ω0 = s0 = 4 with learning rate 5e-3, Gauss at s = 5, Fourier features at σ = 1.</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions SuperResolution(BackboneKind backbone = BackboneKind.Siren) => WithFourierScale(new()
@@ -118,7 +119,12 @@ public static class TaskPresets
             _ => null,
         },
         LearningRate = backbone is BackboneKind.Wire ? SuperResolutionWireLearningRate : null,
-        Gate = backbone is BackboneKind.Finer ? SuperResolutionFinerGate : GateActivation.Identity,
+        Gate = backbone switch
+        {
+            BackboneKind.Finer => SuperResolutionFinerGate,
+            BackboneKind.FourierFeatures => FourierImageGate,
+            _ => GateActivation.Identity,
+        },
     }, SuperResolutionFourierScale);
 
     /// <summary>Super-resolution of an observed image of <paramref name="observedWidth"/>×<paramref name="observedHeight"/>
@@ -143,7 +149,8 @@ public static class TaskPresets
     }
 
     /// <summary>Denoising by fitting the noisy image: lower frequencies (ω0 of SIREN, FINER and WIRE, Fourier
-    /// features' σ) and a narrower WIRE/Gauss scale, so the fit does not reproduce the noise.</summary>
+    /// features' σ) and a narrower WIRE/Gauss scale, so the fit does not reproduce the noise; Fourier features with a gate
+    /// around 1 (<see cref="GateActivation.TwoSigmoid"/>).</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Denoising(BackboneKind backbone = BackboneKind.Siren) => WithFourierScale(new()
     {
@@ -151,6 +158,7 @@ public static class TaskPresets
         Iterations = DenoisingIterations,
         Omega0 = SineOrWireOmega0(backbone, DenoisingSineOmega0, DenoisingWireOmega0),
         Scale = backbone is BackboneKind.Wire or BackboneKind.Gauss ? DenoisingScale : null,
+        Gate = backbone is BackboneKind.FourierFeatures ? FourierImageGate : GateActivation.Identity,
     }, DenoisingFourierScale);
 
     /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate

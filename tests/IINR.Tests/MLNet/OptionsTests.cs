@@ -61,8 +61,11 @@ public sealed class OptionsTests
                 Backbone = kind, Iterations = 300, Omega0 = kind == BackboneKind.Wire ? 10 : null,
                 Gate = kind == BackboneKind.FourierFeatures ? GateActivation.TwoSigmoid : GateActivation.Identity,
             }, fit.Model, "fitting changes nothing else but WIRE's ω0 and the Fourier-features gate");
-            Assert.AreEqual(kind == BackboneKind.Finer ? GateActivation.TwoSigmoid : GateActivation.Identity, sr.Model.Gate,
-                "super-resolution bounds FINER's gate only (an unbounded one lets gate and b change sign together between the observed pixels)");
+            Assert.AreEqual(kind is BackboneKind.Finer or BackboneKind.FourierFeatures ? GateActivation.TwoSigmoid : GateActivation.Identity, sr.Model.Gate,
+                "super-resolution bounds FINER's gate (an unbounded one lets gate and b change sign together between the observed pixels) and " +
+                "Fourier features' (as on every image task)");
+            Assert.AreEqual(kind == BackboneKind.FourierFeatures ? GateActivation.TwoSigmoid : GateActivation.Identity, denoise.Model.Gate,
+                "denoising bounds Fourier features' gate only");
             Assert.AreEqual(GateActivation.Identity, occupancy.Model.Gate, "occupancy keeps the unbounded gate");
             Assert.AreEqual(1, fit.TrainingScale);
             Assert.AreEqual(2, sr.TrainingScale, "super-resolution fits through the 2× forward model");
