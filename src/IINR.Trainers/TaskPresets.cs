@@ -95,7 +95,7 @@ public static class TaskPresets
         Backbone = backbone,
         Iterations = FittingIterations,
         Omega0 = backbone is BackboneKind.Wire ? FittingWireOmega0 : null,
-        Gate = backbone is BackboneKind.FourierFeatures ? FourierImageGate : GateActivation.Identity,
+        Gate = ImageGate(backbone),
     };
 
     /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
@@ -119,12 +119,7 @@ public static class TaskPresets
             _ => null,
         },
         LearningRate = backbone is BackboneKind.Wire ? SuperResolutionWireLearningRate : null,
-        Gate = backbone switch
-        {
-            BackboneKind.Finer => SuperResolutionFinerGate,
-            BackboneKind.FourierFeatures => FourierImageGate,
-            _ => GateActivation.Identity,
-        },
+        Gate = ImageGate(backbone, finer: SuperResolutionFinerGate),
     }, SuperResolutionFourierScale);
 
     /// <summary>Super-resolution of an observed image of <paramref name="observedWidth"/>×<paramref name="observedHeight"/>
@@ -158,7 +153,7 @@ public static class TaskPresets
         Iterations = DenoisingIterations,
         Omega0 = SineOrWireOmega0(backbone, DenoisingSineOmega0, DenoisingWireOmega0),
         Scale = backbone is BackboneKind.Wire or BackboneKind.Gauss ? DenoisingScale : null,
-        Gate = backbone is BackboneKind.FourierFeatures ? FourierImageGate : GateActivation.Identity,
+        Gate = ImageGate(backbone),
     }, DenoisingFourierScale);
 
     /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate
@@ -203,6 +198,14 @@ public static class TaskPresets
     // The task's σ for the Fourier-features backbone; the others have none.
     static InrOptions WithFourierScale(InrOptions options, double sigma) =>
         options.Backbone == BackboneKind.FourierFeatures ? options with { FourierScale = sigma } : options;
+
+    // The gate of an image task: Fourier features' bounded one, FINER's own where a task sets it, else the unbounded default.
+    static GateActivation ImageGate(BackboneKind backbone, GateActivation finer = GateActivation.Identity) => backbone switch
+    {
+        BackboneKind.FourierFeatures => FourierImageGate,
+        BackboneKind.Finer => finer,
+        _ => GateActivation.Identity,
+    };
 
     // ω0 of the sine backbones (SIREN; FINER too unless it has its own) or of WIRE; the others have none.
     static double? SineOrWireOmega0(BackboneKind backbone, double sine, double wire, double? finer = null) => backbone switch
