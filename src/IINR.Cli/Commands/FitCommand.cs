@@ -56,7 +56,7 @@ internal sealed class FitCommand
             .Set("trainSeconds", result.TrainSeconds).Set("inferSeconds", result.RenderSeconds)
             .Set("outputs", new { reconstruction = output, model = modelPath, curve = curvePath })
             .Set("curve", curve.Select(p => new { iteration = p.Iteration, psnr = Math.Round(p.Psnr, 4), loss = p.Loss }).ToArray())
-            .SetOptions(options.Model);
+            .SetOptions(model.ModelOptions); // as trained: FitImage may set the rate for the network's size
         if (reportPath is not null) report.Write(reportPath);
         outputs.Commit();
 

@@ -19,6 +19,10 @@ internal static class ImageTasks
     internal static IINRImageResult FitImage(ContextEnvironment env, SignalImage image, IINROptions options)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        options = options.Clone();
+        options.Model = TaskPresets.FittingForSignal(options.Model, inputDims: 2, image.Channels, (long)image.Width * image.Height * image.Channels);
         return FitAndRender(env, image, options, image.Width, image.Height);
     }
 

@@ -131,6 +131,7 @@ public sealed class HostileCheckpointTests
                     .Select(t => $"{t.dtype}[{string.Join(",", t.shape)}]").ToList();
                 var predicted = NetworkShape.Tensors(o, 3, 2).Select(t => t.ToString()).ToList();
                 CollectionAssert.AreEqual(actual, predicted, $"{kind} {encoding} iterative={iterative} feedback={feedback} fuse={fuse} {embedding}");
+                Assert.AreEqual(net.BackboneParameterCount, NetworkShape.BackboneParameterCount(o, 3, 2), $"{kind} {encoding}: the backbone's weights");
             }
     }
 

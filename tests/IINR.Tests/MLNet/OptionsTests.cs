@@ -39,6 +39,30 @@ public sealed class OptionsTests
     }
 
     [TestMethod]
+    public void FittingForSignalRaisesTheRateOfWireAndGaussBelowHalfAWeightPerValue()
+    {
+        // The paper's regime: 3×300 on a 768×512 RGB image (0.23 backbone weights per value); the fitting preset's 3×256 on 128×128 RGB (about 4).
+        long kodak = 768L * 512 * 3, crop = 128L * 128 * 3;
+        foreach (var kind in Enum.GetValues<BackboneKind>())
+        {
+            var paper = TaskPresets.Fitting(kind) with { HiddenSize = 300 };
+            var large = TaskPresets.Fitting(kind);
+            double? small = kind is BackboneKind.Wire or BackboneKind.Gauss ? 1e-2 : null;
+            Assert.AreEqual(small, TaskPresets.FittingForSignal(paper, 2, 3, kodak).LearningRate, $"{kind}, 0.23 weights per value");
+            Assert.AreEqual(paper with { LearningRate = small, Omega0 = kind == BackboneKind.Wire ? 5 : paper.Omega0 },
+                TaskPresets.FittingForSignal(paper, 2, 3, kodak), $"{kind}: nothing else changes but WIRE's ω0");
+            Assert.AreSame(large, TaskPresets.FittingForSignal(large, 2, 3, crop), $"{kind}, several weights per value");
+            var set = paper with { LearningRate = 2e-3 };
+            Assert.AreSame(set, TaskPresets.FittingForSignal(set, 2, 3, kodak), $"{kind}: a rate that is set stays");
+        }
+        var wire = TaskPresets.Fitting(BackboneKind.Wire) with { HiddenSize = 300, Omega0 = 20 };
+        Assert.AreEqual(20.0, TaskPresets.FittingForSignal(wire, 2, 3, kodak).Omega0, "an ω0 other than the preset's stays");
+        Assert.AreEqual(0.23, TaskPresets.BackboneWeightsPerValue(TaskPresets.Fitting() with { HiddenSize = 300 }, 2, 3, kodak), 0.005);
+        Assert.AreEqual(4.0, TaskPresets.BackboneWeightsPerValue(TaskPresets.Fitting(), 2, 3, crop), 0.1);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TaskPresets.FittingForSignal(TaskPresets.Fitting(), 2, 3, 0));
+    }
+
+    [TestMethod]
     public void PresetsHoldTheTaskValuesPerBackbone()
     {
         foreach (var kind in Enum.GetValues<BackboneKind>())

@@ -1,6 +1,7 @@
 using IINR.Signals;
 using IINR.Signals.Geometry;
 using IINR.Trainers;
+using IINR.Trainers.Backbones;
 using Microsoft.ML;
 using Microsoft.ML.IINR;
 using Microsoft.ML.Runtime;
@@ -53,6 +54,29 @@ public sealed class TaskTests
         Assert.AreEqual(ImageMetrics.Psnr(result.Image, image), result.ObservationPsnr, 1e-12);
         CollectionAssert.AreEqual(result.Model.RenderSignalImage(9, 12).Data, result.Image.Data);
         Assert.AreEqual(2, result.Model.Steps);
+    }
+
+    [TestMethod]
+    public void FitImageTrainsASmallWireOrGaussNetworkAtTheHigherRate()
+    {
+        var image = TestScene.Render(24, 24); // 1,728 values
+        foreach (var kind in new[] { BackboneKind.Wire, BackboneKind.Gauss, BackboneKind.Siren })
+            foreach (int width in new[] { 6, 64 }) // about 0.1 and 5 backbone weights per value
+            {
+                var options = Tiny(IINROptions.ForFitting(kind), iterations: 2);
+                options.Model = options.Model with { HiddenLayers = 2, HiddenSize = width };
+                var given = options.Model;
+                using var result = new MLContext().Transforms.IINR.FitImage(image, options);
+                double? expected = width == 6 && kind != BackboneKind.Siren ? 1e-2 : null;
+                Assert.AreEqual(expected, result.Model.ModelOptions.LearningRate, $"{kind} 2×{width}: the rate trained at");
+                Assert.AreEqual(kind == BackboneKind.Wire ? (width == 6 ? 5.0 : 10.0) : null, result.Model.ModelOptions.Omega0, $"{kind} 2×{width}: ω0");
+                Assert.AreSame(given, options.Model, "the caller's options stay as given");
+            }
+
+        var set = Tiny(IINROptions.ForFitting(BackboneKind.Gauss), iterations: 2);
+        set.Model = set.Model with { HiddenSize = 6, LearningRate = 3e-3 };
+        using var chosen = new MLContext().Transforms.IINR.FitImage(image, set);
+        Assert.AreEqual(3e-3, chosen.Model.ModelOptions.LearningRate, "a rate the user set is kept");
     }
 
     [TestMethod]
