@@ -69,18 +69,12 @@ internal static class NetworkShape
     }
 
     /// <summary>Weights of the backbone alone (a complex weight counts 2, as <see cref="IterativeInr.BackboneParameterCount"/>
-    /// counts them; Fourier features' frequency matrix is a buffer, not a weight).</summary>
+    /// counts them; Fourier features' frequency matrix is a buffer, the last tensor, not a weight).</summary>
     public static long BackboneParameterCount(InrOptions o, int dims, int channels)
     {
         var tensors = Tensors(o with { Iterative = false }, dims, channels);
         if (o.Backbone == BackboneKind.FourierFeatures) tensors.RemoveAt(tensors.Count - 1);
-        long sum = 0;
-        foreach (var t in tensors)
-        {
-            long count = SizeLimits.Product([.. t.Shape, t.DType == ScalarType.ComplexFloat32 ? 2 : 1]);
-            sum = count > long.MaxValue - sum ? long.MaxValue : sum + count;
-        }
-        return sum;
+        return Bytes(tensors) / sizeof(float); // a real weight is one float, a complex one two
     }
 
     /// <summary>Bytes of all the network's tensors (saturating at <see cref="long.MaxValue"/>).</summary>
