@@ -95,6 +95,21 @@ internal sealed class TrainingOptionSet
         Scale = new Option<double?>("--sigma0") { Description = "WIRE's envelope scale s0 / Gauss's scale s (default 10)." };
         LearningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Adam learning rate at the start (decays to 0.1×); default: per backbone (SIREN/FINER/Fourier 1e-3, WIRE 2e-3, Gauss 5e-3)." };
         HeadLearningRate = new Option<double?>("--head-learning-rate", "--head-lr") { Description = "Adam learning rate of the iterative model's FeedbackNet and FuseNet (decays like the backbone's); default: the task preset's, else the backbone's rate." };
+        FourierEncoding = new Option<string?>("--fourier-encoding")
+        {
+            Description = "Fourier features' encoding: gaussian (m random frequencies of standard deviation --fourier-sigma) or positional " +
+                "(NeRF's octaves 1, 2, 4, … per axis, --fourier-octaves of them). Default: gaussian.",
+        };
+        FourierEncoding.AcceptOnlyFromAmong("gaussian", "positional");
+        FourierFeatures = new Option<int?>("--fourier-features") { Description = $"Fourier features' Gaussian frequency count m (2·m encoded inputs). Default: {defaults.FourierFeatureCount}." };
+        FourierSigma = new Option<double?>("--fourier-sigma")
+        {
+            Description = $"Standard deviation σ of Fourier features' Gaussian frequencies, in cycles per unit of coordinates spanning [-1, 1]. Default: the task preset's ({TaskPresets.Fitting(BackboneKind.FourierFeatures).FourierScale:0.###} for fit).",
+        };
+        FourierOctaves = new Option<int?>("--fourier-octaves")
+        {
+            Description = $"Octaves L of the positional encoding (2·D·L encoded inputs); ⌊log2 N⌋ reaches the Nyquist frequency of N samples along an axis. Default: {defaults.FourierOctaves}.",
+        };
         Z = new Option<string?>("--z")
         {
             Description = "Z in training: fixed (one draw per coordinate, reused every iteration and at inference; the paper's reading) or resampled " +
@@ -124,6 +139,10 @@ internal sealed class TrainingOptionSet
     public Option<double?> Scale { get; }
     public Option<double?> LearningRate { get; }
     public Option<double?> HeadLearningRate { get; }
+    public Option<string?> FourierEncoding { get; }
+    public Option<int?> FourierFeatures { get; }
+    public Option<double?> FourierSigma { get; }
+    public Option<int?> FourierOctaves { get; }
     public Option<string?> Z { get; }
     public Option<string?> Gate { get; }
     public Option<int> Seed { get; }
@@ -132,7 +151,7 @@ internal sealed class TrainingOptionSet
 
     /// <summary>The options, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
-        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, Z, Gate, Seed, Device, Threads }.OfType<Option>();
+        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, FourierEncoding, FourierFeatures, FourierSigma, FourierOctaves, Z, Gate, Seed, Device, Threads }.OfType<Option>();
 
     /// <summary>The command's preset (or <paramref name="preset"/>, e.g. one sized to the input) with the flags given,
     /// validated by the library (an invalid value is an <see cref="ArgumentException"/> naming the option, which
@@ -153,6 +172,10 @@ internal sealed class TrainingOptionSet
             Scale = r.GetValue(Scale) ?? m.Scale,
             LearningRate = r.GetValue(LearningRate) ?? m.LearningRate,
             HeadLearningRate = r.GetValue(HeadLearningRate) ?? m.HeadLearningRate,
+            FourierEncoding = r.GetValue(FourierEncoding) is string encoding ? Enum.Parse<FourierEncoding>(encoding, ignoreCase: true) : m.FourierEncoding, // the parser accepts only the two names
+            FourierFeatureCount = r.GetValue(FourierFeatures) ?? m.FourierFeatureCount,
+            FourierScale = r.GetValue(FourierSigma) ?? m.FourierScale,
+            FourierOctaves = r.GetValue(FourierOctaves) ?? m.FourierOctaves,
             Noise = r.GetValue(Z) is string z ? Enum.Parse<NoiseMode>(z, ignoreCase: true) : m.Noise, // the parser accepts only the two names
             Gate = r.GetValue(Gate) is string gate ? Enum.Parse<GateActivation>(gate.Replace("-", ""), ignoreCase: true) : m.Gate, // likewise, GateNames
             Seed = r.GetValue(Seed),
@@ -239,6 +262,9 @@ internal static class OptionFlags
         [nameof(InrOptions.Scale)] = "--sigma0",
         [nameof(InrOptions.LearningRate)] = "--learning-rate",
         [nameof(InrOptions.HeadLearningRate)] = "--head-learning-rate",
+        [nameof(InrOptions.FourierFeatureCount)] = "--fourier-features",
+        [nameof(InrOptions.FourierScale)] = "--fourier-sigma",
+        [nameof(InrOptions.FourierOctaves)] = "--fourier-octaves",
         [nameof(InrOptions.Noise)] = "--z",
         [nameof(InrOptions.Gate)] = "--gate",
         [nameof(InrOptions.Threads)] = "--threads",

@@ -77,6 +77,32 @@ public sealed class ImageCommandTests
     }
 
     [TestMethod]
+    public void FourierFlagsChooseTheEncodingAndItsSize()
+    {
+        using var h = new CliHarness();
+        h.RunTiny("fit", "--input", "builtin:testscene:16", "--backbone", "fourier", "--fourier-encoding", "positional", "--fourier-octaves", "3",
+            "--quiet", "--report", h.PathOf("pe.json")).Succeeded();
+        h.RunTiny("fit", "--input", "builtin:testscene:16", "--backbone", "fourier", "--fourier-features", "8", "--fourier-sigma", "2.5",
+            "--quiet", "--report", h.PathOf("rff.json")).Succeeded();
+        h.RunTiny("fit", "--input", "builtin:testscene:16", "--backbone", "fourier", "--quiet", "--report", h.PathOf("default.json")).Succeeded();
+        var pe = h.ReadReport("pe.json").GetProperty("options");
+        var rff = h.ReadReport("rff.json").GetProperty("options");
+        Assert.AreEqual("positional", pe.GetProperty("fourierEncoding").GetString());
+        Assert.AreEqual(3, pe.GetProperty("fourierOctaves").GetInt32());
+        Assert.AreEqual("gaussian", rff.GetProperty("fourierEncoding").GetString());
+        Assert.AreEqual(8, rff.GetProperty("fourierFeatureCount").GetInt32());
+        Assert.AreEqual(2.5, rff.GetProperty("fourierScale").GetDouble());
+        // The encoding reaches the network: 2·D·L = 12 or 2·m = 16 encoded inputs instead of the default 512.
+        long Parameters(string report) => h.ReadReport(report).GetProperty("parameters").GetInt64();
+        Assert.IsLessThan(Parameters("default.json"), Parameters("pe.json"));
+        int width = pe.GetProperty("hiddenSize").GetInt32();
+        Assert.AreEqual(Parameters("pe.json") + (16 - 12) * width, Parameters("rff.json"), "4 more encoded inputs into the first layer");
+        StringAssert.Contains(h.Run("fit", "--backbone", "fourier", "--fourier-octaves", "0").FailedWithOneLine(ExitCodes.Usage).Error, "--fourier-octaves");
+        StringAssert.Contains(h.Run("fit", "--backbone", "fourier", "--fourier-features", "0").FailedWithOneLine(ExitCodes.Usage).Error, "--fourier-features");
+        StringAssert.Contains(h.Run("fit", "--fourier-encoding", "wavelet").FailedWithOneLine(ExitCodes.Usage).Error, "--fourier-encoding");
+    }
+
+    [TestMethod]
     public void QuietPrintsNothing()
     {
         using var h = new CliHarness();
