@@ -107,7 +107,7 @@ public sealed class BenchRunner
                 for (int seed = 0; seed < _s.Seeds; seed++)
                 {
                     var clock = Stopwatch.StartNew();
-                    int width = FitWidth(image);
+                    int width = FitWidth(image, kind);
                     IINROptions At(bool iterative)
                     {
                         var options = Options(b => IINROptions.ForFitting(b), kind, iterative, seed);
@@ -132,7 +132,8 @@ public sealed class BenchRunner
                 BenchReport.MeanStd(plainSsim, 4), BenchReport.MeanStd(iterSsim, 4), $"{w}/{l}, p = {BenchReport.F(p, 3)}", paper]);
         }
         string network = _s.FitWeightsPerValue is double r
-            ? $"{_s.HiddenLayers} hidden layers, each image's width sized to {r:0.###} weights per signal value ({string.Join(", ", _images.Select(i => $"{i.Name} {FitWidth(i.Image)}"))})"
+            ? $"{_s.HiddenLayers} hidden layers, each image's width sized to {r:0.###} weights per signal value (" +
+                string.Join("; ", AllBackbones.Select(k => $"{k}: " + string.Join(", ", _images.Select(i => $"{i.Name} {FitWidth(i.Image, k)}")))) + ")"
             : $"{_s.HiddenLayers}×{_s.HiddenSize}";
         _report.Table("Image fitting: plain vs I-version (PSNR dB, SSIM)",
             $"{_images.Count} image(s) of {_s.Size}×{_s.Size} × {_s.Seeds} seed(s), {network}, {_s.Iterations} iterations; equal iterations and backbone; " +
@@ -150,7 +151,7 @@ public sealed class BenchRunner
 
     // ---- the backbone × task grid ----
 
-    // Fitting, 4× super-resolution from the smallest restoration side, denoising at the first τ and occupancy on the torus
+    // Fitting (at the paper's regime in the full run), 4× super-resolution from the smallest restoration side, denoising at the first τ and occupancy on the torus
     // knot (and any --mesh) for every backbone, plain and iterative, each at its task preset as in the suites; the detail
     // tables go under the grid's, the raw numbers under "grid".
     void Grid()
@@ -164,10 +165,11 @@ public sealed class BenchRunner
             OccupancyShapes = ["torusknot"],
         };
         var inner = new BenchReport();
-        var runner = new BenchRunner(grid, inner, _log, _ct) { _images = _images };
-        runner.Fit();
+        var fit = grid.GridFitSettings();
+        var fitImages = fit.Size == _s.Size ? _images : BenchImages.Load(fit.ImagesDirectory, fit.Size, fit.ImageCount, fit.ImageSet);
+        new BenchRunner(fit, inner, _log, _ct) { _images = fitImages }.Fit();
         new RestorationBenchmark(grid, inner, _iinr, grid.Backbones!.ToList(), Log, _ct).Run();
-        runner.Occupancy();
+        new BenchRunner(grid, inner, _log, _ct) { _images = _images }.Occupancy();
         var table = GridTable.From(inner.Json, grid.Backbones!);
         _report.Table("Every backbone on every task: plain → I-version, against each task's failure line", table.Note, table.Columns, table.Rows);
         _report.Line($"Failing cells: {table.Failures.Count}{(table.Failures.Count > 0 ? " (" + string.Join("; ", table.Failures) + ")" : "")}. " +
@@ -180,18 +182,20 @@ public sealed class BenchRunner
     }
 
     // The fit suite's backbone width for an image: --hidden-size, or sized to --weights-per-value.
-    int FitWidth(SignalImage image) => _s.FitWeightsPerValue is double ratio
-        ? WidthForWeightsPerValue(ratio, (long)image.Width * image.Height * image.Channels, _s.HiddenLayers, inputDims: 2, image.Channels)
+    int FitWidth(SignalImage image, BackboneKind kind) => _s.FitWeightsPerValue is double ratio
+        ? WidthForWeightsPerValue(ratio, (long)image.Width * image.Height * image.Channels,
+            _s.Options(b => IINROptions.ForFitting(b), kind).Model, inputDims: 2, image.Channels)
         : _s.HiddenSize;
 
-    /// <summary>The widest real-valued backbone, D→H, <paramref name="hiddenLayers"/>×(H→H), H→C, whose parameter count
-    /// (D+1)·H + L·(H²+H) + (H+1)·C stays within <paramref name="ratio"/> × <paramref name="values"/>; at least 2. The paper's
-    /// Kodak runs (3×300 on 768×512×3) sit at 0.23.</summary>
-    internal static int WidthForWeightsPerValue(double ratio, long values, int hiddenLayers, int inputDims, int channels)
+    /// <summary>The widest backbone of <paramref name="model"/>'s kind and depth whose weights, counted as the network
+    /// holds them (a complex weight counts 2; Fourier features' first layer takes the 2·m encoded inputs), stay within
+    /// <paramref name="ratio"/> × <paramref name="values"/>; at least 2. The paper's Kodak runs (3×300 SIREN on 768×512×3)
+    /// sit at 0.23.</summary>
+    internal static int WidthForWeightsPerValue(double ratio, long values, InrOptions model, int inputDims, int channels)
     {
-        static long Parameters(long h, int d, int l, int c) => (d + 1) * h + l * (h * h + h) + (h + 1) * c;
+        long Weights(int width) => NetworkShape.BackboneParameterCount(model with { HiddenSize = width }, inputDims, channels);
         int width = 2;
-        while (Parameters(width + 1, inputDims, hiddenLayers, channels) <= ratio * values) width++;
+        while (Weights(width + 1) <= ratio * values) width++;
         return width;
     }
 

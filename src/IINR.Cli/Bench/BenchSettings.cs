@@ -97,6 +97,27 @@ public sealed record BenchSettings(
     /// unless --iterations, --hidden-layers or --hidden-size is given.</summary>
     public bool OccupancyAtPreset { get; init; }
 
+    /// <summary>Whether the grid's fitting column runs at the paper's Kodak regime (<see cref="PaperRegimeSize"/>² crops,
+    /// <see cref="PaperRegimeWeightsPerValue"/> backbone weights per value, <see cref="PaperRegimeIterations"/> iterations, 3 hidden
+    /// layers) rather than at this benchmark's size and network: the full run unless --size, --iterations, --hidden-layers,
+    /// --hidden-size or --weights-per-value is given.</summary>
+    public bool GridFitAtPaperRegime { get; init; }
+
+    /// <summary>Crop side of the grid's fitting column at the paper's regime.</summary>
+    public const int PaperRegimeSize = 96;
+
+    /// <summary>Backbone weights per signal value of the paper's Kodak runs (3×300 on 768×512×3).</summary>
+    public const double PaperRegimeWeightsPerValue = 0.23;
+
+    /// <summary>Iterations of the grid's fitting column at the paper's regime: the paper's 2,000.</summary>
+    public const int PaperRegimeIterations = 2000;
+
+    /// <summary>The settings of the grid's fitting column: this benchmark's, or the paper's regime when
+    /// <see cref="GridFitAtPaperRegime"/>.</summary>
+    public BenchSettings GridFitSettings() => GridFitAtPaperRegime
+        ? this with { Size = PaperRegimeSize, FitWeightsPerValue = PaperRegimeWeightsPerValue, Iterations = PaperRegimeIterations, HiddenLayers = 3 }
+        : this;
+
     /// <summary>Built-in shapes of the occupancy suite ("torus", "torusknot"), before the <see cref="Meshes"/>.</summary>
     public IReadOnlyList<string> OccupancyShapes { get; init; } = ["torus", "torusknot"];
 

@@ -80,6 +80,8 @@ internal sealed class BenchCommand
             OccupancyResolution = r.GetValue(_resolution) ?? s.OccupancyResolution,
             OccupancyTraining = r.GetValue(_occupancyTrain) == "grid" ? OccupancyTrainingPoints.Grid : OccupancyTrainingPoints.Sampled,
             OccupancyAtPreset = !quick && r.GetValue(_iterations) is null && r.GetValue(_hiddenLayers) is null && r.GetValue(_hiddenSize) is null,
+            GridFitAtPaperRegime = !quick && r.GetValue(_size) is null && r.GetValue(_iterations) is null && r.GetValue(_hiddenLayers) is null
+                && r.GetValue(_hiddenSize) is null && r.GetValue(_weightsPerValue) is null,
             Meshes = r.GetValue(_meshes) ?? [],
             SpeedSizes = ParseList(r.GetValue(_speedSizes), "--speed-sizes", 2, 4096, allowNone: false) ?? s.SpeedSizes,
             Threads = r.GetValue(_threads),
