@@ -151,9 +151,10 @@ public sealed class BenchRunner
 
     // ---- the backbone × task grid ----
 
-    // Fitting (at the paper's regime in the full run), 4× super-resolution from the smallest restoration side, denoising at the first τ and occupancy on the torus
-    // knot (and any --mesh) for every backbone, plain and iterative, each at its task preset as in the suites; the detail
-    // tables go under the grid's, the raw numbers under "grid".
+    // Fitting (at the paper's regime in the full run, BenchSettings.GridFitSettings), 4× super-resolution from the smallest
+    // restoration side, denoising at the first τ and occupancy on the torus knot (and any --mesh) for every backbone, plain
+    // and iterative, each at its task preset as in the suites; the detail tables go under the grid's, the raw numbers
+    // under "grid".
     void Grid()
     {
         var grid = _s with
