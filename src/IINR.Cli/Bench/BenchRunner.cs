@@ -129,7 +129,7 @@ public sealed class BenchRunner
             string paper = PaperFit.TryGetValue(kind, out var pf) ? $"{BenchReport.F(pf.Plain)} → {BenchReport.F(pf.Iterative)} ({BenchReport.Signed(pf.Iterative - pf.Plain)})" : "–";
             rows.Add([Name(kind, false), BenchReport.MeanStd(plainPsnr), BenchReport.MeanStd(iterPsnr),
                 BenchReport.Signed(iterPsnr.Zip(plainPsnr, (a, b) => a - b).Average()),
-                BenchReport.MeanStd(plainSsim, 4), BenchReport.MeanStd(iterSsim, 4), $"{w}/{l}, p = {BenchReport.F(p, 3)}", paper]);
+                BenchReport.MeanStd(plainSsim, 4), BenchReport.MeanStd(iterSsim, 4), $"{w}/{l}, {SignTest.FormatP(p)}", paper]);
         }
         string network = _s.FitWeightsPerValue is double r
             ? $"{_s.HiddenLayers} hidden layers, each image's width sized to {r:0.###} weights per signal value (" +

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace IINR.Cli.Bench;
 
 /// <summary>The paired sign test: is one method ahead of another more often than chance?</summary>
@@ -16,6 +18,11 @@ public static class SignTest
         for (int i = 0; i <= k; i++) tail += Math.Exp(LogChoose(n, i) - n * Math.Log(2));
         return Math.Min(1, 2 * tail);
     }
+
+    /// <summary>"p = 0.008"; below 0.01 two significant digits ("p = 0.0075", "p = 0.00014"), so that a small p never
+    /// prints as 0.</summary>
+    public static string FormatP(double p) =>
+        "p = " + (p >= 0.01 || p == 0 ? p.ToString("0.000", CultureInfo.InvariantCulture) : p.ToString("G2", CultureInfo.InvariantCulture));
 
     /// <summary>Wins, losses and the p-value of paired differences (a − b).</summary>
     public static (int Wins, int Losses, double P) Of(IReadOnlyList<double> a, IReadOnlyList<double> b)

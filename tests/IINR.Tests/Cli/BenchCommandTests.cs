@@ -383,5 +383,10 @@ public sealed class BenchCommandTests
         var (w, l, p) = SignTest.Of([3, 2, 5, 5], [1, 4, 4, 5]);
         Assert.AreEqual((2, 1), (w, l));
         Assert.AreEqual(1.0, p);
+        // A small p keeps two significant digits instead of printing as 0.000 (17 of 18 pairs: 38 / 2^18 = 0.000145).
+        Assert.AreEqual("p = 0.00014", SignTest.FormatP(SignTest.TwoSidedP(17, 1)));
+        Assert.AreEqual("p = 0.0075", SignTest.FormatP(SignTest.TwoSidedP(15, 3)));
+        Assert.AreEqual("p = 0.070", SignTest.FormatP(SignTest.TwoSidedP(7, 1)));
+        Assert.AreEqual("p = 1.000", SignTest.FormatP(1));
     }
 }
