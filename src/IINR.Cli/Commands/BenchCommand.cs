@@ -64,6 +64,8 @@ internal sealed class BenchCommand
         bool quick = r.GetValue(_quick);
         string outDir = r.GetValue(_out)!;
         var s = quick ? BenchSettings.Quick(suites, outDir) : BenchSettings.Full(suites, outDir);
+        // Iterations or a network size on the command line: the suites that otherwise train at a preset's scale take them.
+        bool scaleGiven = r.GetValue(_iterations) is not null || r.GetValue(_hiddenLayers) is not null || r.GetValue(_hiddenSize) is not null;
         s = s with
         {
             ImagesDirectory = r.GetValue(_images),
@@ -79,9 +81,8 @@ internal sealed class BenchCommand
             FitWeightsPerValue = r.GetValue(_weightsPerValue),
             OccupancyResolution = r.GetValue(_resolution) ?? s.OccupancyResolution,
             OccupancyTraining = r.GetValue(_occupancyTrain) == "grid" ? OccupancyTrainingPoints.Grid : OccupancyTrainingPoints.Sampled,
-            OccupancyAtPreset = !quick && r.GetValue(_iterations) is null && r.GetValue(_hiddenLayers) is null && r.GetValue(_hiddenSize) is null,
-            GridFitAtPaperRegime = !quick && r.GetValue(_size) is null && r.GetValue(_iterations) is null && r.GetValue(_hiddenLayers) is null
-                && r.GetValue(_hiddenSize) is null && r.GetValue(_weightsPerValue) is null,
+            OccupancyAtPreset = !quick && !scaleGiven,
+            GridFitAtPaperRegime = !quick && !scaleGiven && r.GetValue(_size) is null && r.GetValue(_weightsPerValue) is null,
             Meshes = r.GetValue(_meshes) ?? [],
             SpeedSizes = ParseList(r.GetValue(_speedSizes), "--speed-sizes", 2, 4096, allowNone: false) ?? s.SpeedSizes,
             Threads = r.GetValue(_threads),
