@@ -19,8 +19,11 @@ public sealed record InrOptions
     /// D→H→H→H→H→C, four activations). Default 3.</summary>
     public int HiddenLayers { get; init; } = 3;
 
-    /// <summary>Hidden width H. WIRE uses ⌊H/√2⌋ complex units (two reals each). Default 256.</summary>
+    /// <summary>Hidden width H. WIRE uses ⌊H/√2⌋ complex units (two reals each). Default 256, at most <see cref="MaxHiddenSize"/>.</summary>
     public int HiddenSize { get; init; } = 256;
+
+    /// <summary>The largest <see cref="HiddenSize"/> accepted.</summary>
+    public const int MaxHiddenSize = 65536;
 
     /// <summary>Frequency ω0 of SIREN, FINER (30 by default) and WIRE (20); null = the backbone's default.</summary>
     public double? Omega0 { get; init; }
@@ -181,7 +184,7 @@ public sealed record InrOptions
         CheckEnum(TimeSampling, nameof(TimeSampling));
         CheckEnum(Device, nameof(Device));
         CheckRange(HiddenLayers, 0, 64, nameof(HiddenLayers));
-        CheckRange(HiddenSize, Backbone == BackboneKind.Wire ? 2 : 1, 65536, nameof(HiddenSize));
+        CheckRange(HiddenSize, Backbone == BackboneKind.Wire ? 2 : 1, MaxHiddenSize, nameof(HiddenSize));
         CheckRange(FourierFeatureCount, 1, 65536, nameof(FourierFeatureCount));
         CheckRange(FourierOctaves, 1, FourierFeaturesBackbone.MaxOctaves, nameof(FourierOctaves));
         CheckRange(FeedbackHiddenSize, 1, 65536, nameof(FeedbackHiddenSize));

@@ -27,6 +27,10 @@ public static class TaskPresets
     const double FittingSmallNetworkWeightsPerValue = 0.5;
     const double FittingSmallNetworkLearningRate = 1e-2;
     const double FittingSmallNetworkWireOmega0 = 5;
+    // A network sized to a budget of weights rather than a width: Fourier features' Gaussian encoding (m = 256) feeds 512 inputs to
+    // the first layer, which takes most of a small budget (at 0.23 weights per value, 3×11 for a 96×96 colour image); the
+    // positional encoding to the signal's Nyquist frequency feeds 2·D·L (24 for 96×96) and leaves the width to the network.
+    const FourierEncoding FittingBudgetFourierEncoding = FourierEncoding.Positional;
 
     // A smaller network trained longer than for fitting: 4× super-resolution of a small image has few observed values per
     // weight, and the paper's 3×256 fills the s² unknowns between them with invented texture.
@@ -105,7 +109,8 @@ public static class TaskPresets
     };
 
     /// <summary>The fitting preset for a network small against its signal: when the backbone has fewer than half a weight
-    /// per signal value and the learning rate is left to the preset (null), WIRE and Gauss train at 1e-2, and WIRE at the
+    /// per signal value and the learning rate is left to the preset (null), WIRE, Gauss and Fourier features on the positional
+    /// encoding train at 1e-2, and WIRE at the
     /// preset's ω0 = 10 moves to ω0 = 5 (another ω0 stays); otherwise <paramref name="options"/> unchanged. The defaults suit
     /// networks with several weights per value and leave a small one under-fitted. The ML.NET <c>FitImage</c> applies it
     /// (and so <c>iinr fit</c> and the bench's fit suite).</summary>
@@ -119,7 +124,9 @@ public static class TaskPresets
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDims, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(signalValues, 1);
-        if (options.LearningRate is not null || options.Backbone is not (BackboneKind.Wire or BackboneKind.Gauss))
+        bool raisesRate = options.Backbone is BackboneKind.Wire or BackboneKind.Gauss
+            || options is { Backbone: BackboneKind.FourierFeatures, FourierEncoding: FourierEncoding.Positional };
+        if (options.LearningRate is not null || !raisesRate)
             return options;
         if (BackboneWeightsPerValue(options, inputDims, channels, signalValues) >= FittingSmallNetworkWeightsPerValue)
             return options;
@@ -128,6 +135,59 @@ public static class TaskPresets
             LearningRate = FittingSmallNetworkLearningRate,
             Omega0 = options.Backbone is BackboneKind.Wire && options.Omega0 == FittingWireOmega0 ? FittingSmallNetworkWireOmega0 : options.Omega0,
         };
+    }
+
+    /// <summary>The fitting preset for a network sized to a budget of backbone weights per signal value rather than to a width
+    /// (the paper's Kodak runs: 3×300 on 768×512×3, 0.23): the widest network of the options' depth within the budget
+    /// (<see cref="WidthForWeightsPerValue"/>), then <see cref="FittingForSignal"/>. Fourier features fit on the positional encoding
+    /// up to the Nyquist frequency of <paramref name="longestAxisSamples"/> (<see cref="FourierFeaturesBackbone.NyquistOctaves"/>):
+    /// the Gaussian encoding's 2m inputs would take most of a small budget into the first layer.</summary>
+    /// <param name="options">The fitting options; their hidden width is replaced.</param>
+    /// <param name="weightsPerValue">The budget: backbone weights per signal value (&gt; 0).</param>
+    /// <param name="inputDims">D, the coordinate dimensions (2 for an image).</param>
+    /// <param name="channels">C, the values per coordinate.</param>
+    /// <param name="signalValues">The signal's values: samples × channels (≥ 1).</param>
+    /// <param name="longestAxisSamples">Samples along the signal's longest axis (an image's larger side; ≥ 2).</param>
+    public static InrOptions FittingForBudget(InrOptions options, double weightsPerValue, int inputDims, int channels, long signalValues, int longestAxisSamples)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(weightsPerValue > 0) || double.IsInfinity(weightsPerValue))
+            throw new ArgumentOutOfRangeException(nameof(weightsPerValue), weightsPerValue, "The budget must be a positive, finite number of weights per value.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(signalValues, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(longestAxisSamples, 2);
+        if (options.Backbone is BackboneKind.FourierFeatures)
+            options = options with
+            {
+                FourierEncoding = FittingBudgetFourierEncoding,
+                FourierOctaves = FourierFeaturesBackbone.NyquistOctaves(longestAxisSamples),
+            };
+        options = options with { HiddenSize = WidthForWeightsPerValue(weightsPerValue, signalValues, options, inputDims, channels) };
+        return FittingForSignal(options, inputDims, channels, signalValues);
+    }
+
+    /// <summary>The widest backbone of <paramref name="model"/>'s kind and depth whose weights, counted as the network
+    /// holds them (a complex weight counts 2; Fourier features' first layer takes the encoded inputs), stay within
+    /// <paramref name="weightsPerValue"/> × <paramref name="signalValues"/>; at least 2. The paper's Kodak runs (3×300 SIREN
+    /// on 768×512×3) sit at 0.23.</summary>
+    /// <param name="weightsPerValue">The budget: backbone weights per signal value.</param>
+    /// <param name="signalValues">The signal's values: samples × channels.</param>
+    /// <param name="model">The options; only the backbone, its encoding and the depth matter.</param>
+    /// <param name="inputDims">D, the coordinate dimensions.</param>
+    /// <param name="channels">C, the values per coordinate.</param>
+    public static int WidthForWeightsPerValue(double weightsPerValue, long signalValues, InrOptions model, int inputDims, int channels)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        double budget = weightsPerValue * signalValues;
+        bool Fits(int width) => NetworkShape.BackboneParameterCount(model with { HiddenSize = width }, inputDims, channels) <= budget;
+        // The count grows with the width (WIRE's in steps of ⌊H/√2⌋): the largest width that fits, by bisection up to the options' limit.
+        int low = 2, high = InrOptions.MaxHiddenSize;
+        if (Fits(high)) return high;
+        while (high - low > 1)
+        {
+            int mid = low + (high - low) / 2;
+            if (Fits(mid)) low = mid; else high = mid;
+        }
+        return low;
     }
 
     /// <summary>The backbone's weights (a complex weight counts 2) per signal value, for the network <paramref name="options"/>

@@ -107,11 +107,10 @@ public sealed class BenchRunner
                 for (int seed = 0; seed < _s.Seeds; seed++)
                 {
                     var clock = Stopwatch.StartNew();
-                    int width = FitWidth(image, kind);
                     IINROptions At(bool iterative)
                     {
                         var options = Options(b => IINROptions.ForFitting(b), kind, iterative, seed);
-                        options.Model = options.Model with { HiddenSize = width };
+                        options.Model = FitModel(image, kind, iterative, seed);
                         return options;
                     }
                     using var plain = _iinr.FitImage(image, At(iterative: false));
@@ -119,6 +118,7 @@ public sealed class BenchRunner
                     double pp = Psnr(plain.Image, image), ip = Psnr(iter.Image, image), ps = Ssim(plain.Image, image), iss = Ssim(iter.Image, image);
                     plainPsnr.Add(pp); iterPsnr.Add(ip); plainSsim.Add(ps); iterSsim.Add(iss);
                     double weightsPerValue = (double)plain.Model.BackboneParameterCount / ((long)image.Width * image.Height * image.Channels);
+                    int width = plain.Model.ModelOptions.HiddenSize;
                     _report.Raw("fit", new { backbone = kind.ToString(), image = name, seed, hiddenLayers = _s.HiddenLayers, hiddenSize = width,
                         weightsPerValue, quarterPsnr = QuarterPsnr(image), plainPsnr = pp, iterativePsnr = ip,
                         plainSsim = ps, iterativeSsim = iss, plainSeconds = plain.TrainSeconds, iterativeSeconds = iter.TrainSeconds });
@@ -133,7 +133,8 @@ public sealed class BenchRunner
         }
         string network = _s.FitWeightsPerValue is double r
             ? $"{_s.HiddenLayers} hidden layers, each image's width sized to {r:0.###} weights per signal value (" +
-                string.Join("; ", AllBackbones.Select(k => $"{k}: " + string.Join(", ", _images.Select(i => $"{i.Name} {FitWidth(i.Image, k)}")))) + ")"
+                string.Join("; ", AllBackbones.Select(k => $"{k}: " + string.Join(", ", _images.Select(i => $"{i.Name} {FitModel(i.Image, k, iterative: false, seed: 0).HiddenSize}")))) + ")" +
+                (AllBackbones.Contains(BackboneKind.FourierFeatures) ? "; Fourier features on the positional encoding to the images' Nyquist frequency" : "")
             : $"{_s.HiddenLayers}×{_s.HiddenSize}";
         _report.Table("Image fitting: plain vs I-version (PSNR dB, SSIM)",
             $"{_images.Count} image(s) of {_s.Size}×{_s.Size} × {_s.Seeds} seed(s), {network}, {_s.Iterations} iterations; equal iterations and backbone; " +
@@ -182,22 +183,15 @@ public sealed class BenchRunner
         _report.Json["grid"] = inner.Json.DeepClone();
     }
 
-    // The fit suite's backbone width for an image: --hidden-size, or sized to --weights-per-value.
-    int FitWidth(SignalImage image, BackboneKind kind) => _s.FitWeightsPerValue is double ratio
-        ? WidthForWeightsPerValue(ratio, (long)image.Width * image.Height * image.Channels,
-            _s.Options(b => IINROptions.ForFitting(b), kind).Model, inputDims: 2, image.Channels)
-        : _s.HiddenSize;
-
-    /// <summary>The widest backbone of <paramref name="model"/>'s kind and depth whose weights, counted as the network
-    /// holds them (a complex weight counts 2; Fourier features' first layer takes the 2·m encoded inputs), stay within
-    /// <paramref name="ratio"/> × <paramref name="values"/>; at least 2. The paper's Kodak runs (3×300 SIREN on 768×512×3)
-    /// sit at 0.23.</summary>
-    internal static int WidthForWeightsPerValue(double ratio, long values, InrOptions model, int inputDims, int channels)
+    // The fit suite's model for an image: the fitting preset at --hidden-size, or sized to --weights-per-value
+    // (TaskPresets.FittingForBudget: Fourier features on the positional encoding there).
+    InrOptions FitModel(SignalImage image, BackboneKind kind, bool iterative, int seed)
     {
-        long Weights(int width) => NetworkShape.BackboneParameterCount(model with { HiddenSize = width }, inputDims, channels);
-        int width = 2;
-        while (Weights(width + 1) <= ratio * values) width++;
-        return width;
+        var model = Options(b => IINROptions.ForFitting(b), kind, iterative, seed).Model;
+        return _s.FitWeightsPerValue is double ratio
+            ? TaskPresets.FittingForBudget(model, ratio, inputDims: 2, image.Channels, (long)image.Width * image.Height * image.Channels,
+                Math.Max(image.Width, image.Height))
+            : model;
     }
 
     // ---- super-resolution ----

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using IINR.Cli.Output;
 using IINR.Signals;
+using IINR.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.IINR;
 
@@ -14,6 +15,11 @@ internal sealed class FitCommand
     readonly Option<string?> _output = new("--output", "-o") { Description = "Write the reconstruction as a PNG (clipped to [0, 1], 8 bits)." };
     readonly Option<string?> _model = new("--model", "-m") { Description = "Save the fitted model as an ML.NET model zip (for 'iinr render' or mlContext.Model.Load)." };
     readonly Option<string?> _curve = new("--curve") { Description = "Draw the training PSNR against iteration as a PNG." };
+    readonly Option<double?> _weightsPerValue = new("--weights-per-value")
+    {
+        Description = "Size the backbone to this many weights per image value (pixels × channels) instead of a width; the paper's Kodak runs fit 0.23. " +
+            "Fourier features then use the positional encoding to the image's Nyquist frequency. Not with --hidden-size or --fourier-encoding, --fourier-features, --fourier-octaves.",
+    };
     readonly TrainingOptionSet _training = new(b => IINROptions.ForFitting(b));
     readonly OutputOptionSet _common = new();
 
@@ -23,7 +29,7 @@ internal sealed class FitCommand
     {
         var c = new FitCommand(ctx);
         return CommandBuilder.Build("fit", "Fit an image with an (iterative) implicit neural representation; report PSNR, SSIM, parameters and times.", c.Run,
-            [c._input, c._output, c._model, c._curve, .. c._training.All, .. c._common.All]);
+            [c._input, c._output, c._model, c._curve, c._weightsPerValue, .. c._training.All, .. c._common.All]);
     }
 
     int Run(ParseResult r)
@@ -34,8 +40,21 @@ internal sealed class FitCommand
         Paths.RequireExtension(output, ".png", "--output");
         Paths.RequireExtension(curvePath, ".png", "--curve");
         var options = _training.Build(r, _ctx.Cancellation);
+        double? budget = r.GetValue(_weightsPerValue);
+        if (budget is double b)
+        {
+            if (!(b > 0) || double.IsInfinity(b))
+                throw new UsageException($"--weights-per-value must be a positive number of weights per image value (the paper's 0.23); got {b}.");
+            var sizing = new Option?[] { _training.HiddenSize, _training.FourierEncoding, _training.FourierFeatures, _training.FourierOctaves }
+                .FirstOrDefault(o => o is not null && r.GetResult(o) is not null);
+            if (sizing is not null)
+                throw new UsageException($"--weights-per-value sizes the network and chooses Fourier features' encoding; give it or {sizing.Name}, not both.");
+        }
         using var outputs = OutputFiles.Prepare([("--input", input)], ("--output", output), ("--model", modelPath), ("--curve", curvePath), ("--report", reportPath));
         var image = Inputs.LoadImage(input);
+        if (budget is double weightsPerValue)
+            options.Model = TaskPresets.FittingForBudget(options.Model, weightsPerValue, inputDims: 2, image.Channels,
+                (long)image.Width * image.Height * image.Channels, Math.Max(image.Width, image.Height));
         string name = TrainingOptionSet.DisplayName(options.Model);
 
         var ml = new MLContext();

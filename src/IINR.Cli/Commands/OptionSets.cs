@@ -56,7 +56,7 @@ internal static class OptionValidation
 
 /// <summary>
 /// The model and training options shared by the training commands. Each command starts from its task preset
-/// (<see cref="IINROptions.ForFitting"/> and its siblings) and applies the flags given; the library validates the
+/// (<see cref="IINROptions.ForFitting(BackboneKind)"/> and its siblings) and applies the flags given; the library validates the
 /// result, and <see cref="OptionFlags"/> turns a rejected option back into its flag.
 /// </summary>
 internal sealed class TrainingOptionSet

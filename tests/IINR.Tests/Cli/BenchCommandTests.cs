@@ -160,7 +160,7 @@ public sealed class BenchCommandTests
         CollectionAssert.AreEqual(new[] { "astronaut", "kodim02-grey" }, rows.Select(r => r.GetProperty("image").GetString()).ToArray());
         var widths = rows.Select(r => r.GetProperty("hiddenSize").GetInt32()).ToArray();
         var siren = new InrOptions { Backbone = BackboneKind.Siren, HiddenLayers = 2 };
-        CollectionAssert.AreEqual(new[] { BenchRunner.WidthForWeightsPerValue(0.5, 32 * 32 * 3, siren, 2, 3), BenchRunner.WidthForWeightsPerValue(0.5, 32 * 32, siren, 2, 1) }, widths);
+        CollectionAssert.AreEqual(new[] { TaskPresets.WidthForWeightsPerValue(0.5, 32 * 32 * 3, siren, 2, 3), TaskPresets.WidthForWeightsPerValue(0.5, 32 * 32, siren, 2, 1) }, widths);
         Assert.IsGreaterThan(widths[1], widths[0]);
         foreach (var r in rows)
         {
@@ -171,37 +171,6 @@ public sealed class BenchCommandTests
         StringAssert.Contains(File.ReadAllText(h.PathOf("f/results.md")), $"sized to 0.5 weights per signal value (Siren: astronaut {widths[0]}, kodim02-grey {widths[1]})");
         StringAssert.Contains(h.Run("bench", "--suite", "fit", "--weights-per-value", "0").FailedWithOneLine(ExitCodes.Usage).Error, "--weights-per-value must be");
         StringAssert.Contains(h.Run("bench", "--suite", "fit", "--image-set", "keptout").FailedWithOneLine(ExitCodes.Usage).Error, "give --images too");
-    }
-
-    [TestMethod]
-    public void WidthForWeightsPerValueReproducesThePapersNetwork()
-    {
-        // The paper's Kodak runs: 3×300 SIREN on 768×512×3, (2+1)·300 + 3·(300²+300) + (300+1)·3 = 272,703 weights.
-        long values = 768 * 512 * 3;
-        var siren = new InrOptions { Backbone = BackboneKind.Siren, HiddenLayers = 3 };
-        Assert.AreEqual(300, BenchRunner.WidthForWeightsPerValue(272_703.0 / values, values, siren, 2, 3));
-        Assert.AreEqual(299, BenchRunner.WidthForWeightsPerValue(272_702.0 / values, values, siren, 2, 3));
-        Assert.AreEqual(2, BenchRunner.WidthForWeightsPerValue(1e-6, values, siren, 2, 3), "never narrower than 2");
-    }
-
-    [TestMethod]
-    public void WidthForWeightsPerValueCountsTheWeightsEachBackboneHolds()
-    {
-        // 96×96 RGB at the paper's 0.23: every backbone's network stays within the budget, and one unit wider would not.
-        long values = 96 * 96 * 3;
-        foreach (var kind in Enum.GetValues<BackboneKind>())
-        {
-            var model = new InrOptions { Backbone = kind, HiddenLayers = 3 };
-            int width = BenchRunner.WidthForWeightsPerValue(0.23, values, model, 2, 3);
-            // The count a built network reports (HostileCheckpointTests checks the two agree for every backbone).
-            double Ratio(int h) => (double)NetworkShape.BackboneParameterCount(model with { HiddenSize = h }, 2, 3) / values;
-            Assert.IsLessThanOrEqualTo(0.23, Ratio(width), kind.ToString());
-            if (kind != BackboneKind.Wire) // WIRE's complex width is ⌊H/√2⌋: one more H may build the same network
-                Assert.IsGreaterThan(0.23, Ratio(width + 1), kind.ToString());
-        }
-        // Fourier features' first layer takes the 2·256 encoded inputs: far narrower than SIREN at the same budget.
-        Assert.IsLessThan(BenchRunner.WidthForWeightsPerValue(0.23, values, new InrOptions { Backbone = BackboneKind.Siren }, 2, 3) / 2,
-            BenchRunner.WidthForWeightsPerValue(0.23, values, new InrOptions { Backbone = BackboneKind.FourierFeatures }, 2, 3));
     }
 
     [TestMethod]

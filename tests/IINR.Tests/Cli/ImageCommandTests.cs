@@ -1,6 +1,8 @@
 using System.Text.Json;
 using IINR.Cli;
 using IINR.Signals;
+using IINR.Trainers;
+using IINR.Trainers.Backbones;
 
 namespace IINR.Tests.Cli;
 
@@ -100,6 +102,32 @@ public sealed class ImageCommandTests
         StringAssert.Contains(h.Run("fit", "--backbone", "fourier", "--fourier-octaves", "0").FailedWithOneLine(ExitCodes.Usage).Error, "--fourier-octaves");
         StringAssert.Contains(h.Run("fit", "--backbone", "fourier", "--fourier-features", "0").FailedWithOneLine(ExitCodes.Usage).Error, "--fourier-features");
         StringAssert.Contains(h.Run("fit", "--fourier-encoding", "wavelet").FailedWithOneLine(ExitCodes.Usage).Error, "--fourier-encoding");
+    }
+
+    [TestMethod]
+    public void WeightsPerValueSizesTheNetworkToABudget()
+    {
+        using var h = new CliHarness();
+        string[] small = ["--iterations", "12", "--hidden-layers", "1", "--threads", "1", "--device", "cpu", "--quiet"];
+        h.Run(["fit", "--input", "builtin:testscene:32", "--backbone", "fourier", "--weights-per-value", "0.5", "--report", h.PathOf("ff.json"), .. small]).Succeeded();
+        h.Run(["fit", "--input", "builtin:testscene:32", "--weights-per-value", "0.5", "--report", h.PathOf("siren.json"), .. small]).Succeeded();
+        long values = 32 * 32 * 3;
+        var ff = h.ReadReport("ff.json");
+        var options = ff.GetProperty("options");
+        // Fourier features on the positional encoding to 32 samples' Nyquist frequency (5 octaves), at the small-network rate.
+        Assert.AreEqual("positional", options.GetProperty("fourierEncoding").GetString());
+        Assert.AreEqual(5, options.GetProperty("fourierOctaves").GetInt32());
+        Assert.AreEqual(1e-2, ff.GetProperty("learningRate").GetDouble());
+        Assert.IsLessThanOrEqualTo(0.5 * values, ff.GetProperty("backboneParameters").GetInt64());
+        var expected = TaskPresets.FittingForBudget(TaskPresets.Fitting(BackboneKind.FourierFeatures) with { HiddenLayers = 1 }, 0.5, 2, 3, values, 32);
+        Assert.AreEqual(expected.HiddenSize, options.GetProperty("hiddenSize").GetInt32());
+        var siren = h.ReadReport("siren.json");
+        Assert.AreEqual(TaskPresets.WidthForWeightsPerValue(0.5, values, new InrOptions { HiddenLayers = 1 }, 2, 3), siren.GetProperty("options").GetProperty("hiddenSize").GetInt32());
+        Assert.IsGreaterThan(0.45 * values, (double)siren.GetProperty("backboneParameters").GetInt64(), "the widest network within the budget");
+        StringAssert.Contains(h.Run("fit", "--weights-per-value", "0").FailedWithOneLine(ExitCodes.Usage).Error, "--weights-per-value must be a positive number");
+        StringAssert.Contains(h.Run("fit", "--weights-per-value", "0.2", "--hidden-size", "8").FailedWithOneLine(ExitCodes.Usage).Error, "or --hidden-size, not both");
+        StringAssert.Contains(h.Run("fit", "-b", "fourier", "--weights-per-value", "0.2", "--fourier-encoding", "gaussian").FailedWithOneLine(ExitCodes.Usage).Error,
+            "or --fourier-encoding, not both");
     }
 
     [TestMethod]

@@ -39,6 +39,71 @@ public sealed class OptionsTests
     }
 
     [TestMethod]
+    public void WidthForWeightsPerValueReproducesThePapersNetwork()
+    {
+        // The paper's Kodak runs: 3×300 SIREN on 768×512×3, (2+1)·300 + 3·(300²+300) + (300+1)·3 = 272,703 weights.
+        long values = 768 * 512 * 3;
+        var siren = new InrOptions { Backbone = BackboneKind.Siren, HiddenLayers = 3 };
+        Assert.AreEqual(300, TaskPresets.WidthForWeightsPerValue(272_703.0 / values, values, siren, 2, 3));
+        Assert.AreEqual(299, TaskPresets.WidthForWeightsPerValue(272_702.0 / values, values, siren, 2, 3));
+        Assert.AreEqual(2, TaskPresets.WidthForWeightsPerValue(1e-6, values, siren, 2, 3), "never narrower than 2");
+    }
+
+    [TestMethod]
+    public void WidthForWeightsPerValueCountsTheWeightsEachBackboneHolds()
+    {
+        // 96×96 RGB at the paper's 0.23: every backbone's network stays within the budget, and one unit wider would not.
+        long values = 96 * 96 * 3;
+        foreach (var kind in Enum.GetValues<BackboneKind>())
+        {
+            var model = new InrOptions { Backbone = kind, HiddenLayers = 3 };
+            int width = TaskPresets.WidthForWeightsPerValue(0.23, values, model, 2, 3);
+            // The count a built network reports (HostileCheckpointTests checks the two agree for every backbone).
+            double Ratio(int h) => (double)NetworkShape.BackboneParameterCount(model with { HiddenSize = h }, 2, 3) / values;
+            Assert.IsLessThanOrEqualTo(0.23, Ratio(width), kind.ToString());
+            if (kind != BackboneKind.Wire) // WIRE's complex width is ⌊H/√2⌋: one more H may build the same network
+                Assert.IsGreaterThan(0.23, Ratio(width + 1), kind.ToString());
+        }
+        // Fourier features' first layer takes the 2·256 encoded inputs: far narrower than SIREN at the same budget.
+        Assert.IsLessThan(TaskPresets.WidthForWeightsPerValue(0.23, values, new InrOptions { Backbone = BackboneKind.Siren }, 2, 3) / 2,
+            TaskPresets.WidthForWeightsPerValue(0.23, values, new InrOptions { Backbone = BackboneKind.FourierFeatures }, 2, 3));
+    }
+
+    [TestMethod]
+    public void FittingForBudgetSizesTheNetworkAndFitsFourierFeaturesOnThePositionalEncoding()
+    {
+        // The paper's Kodak regime: 0.23 weights per value gives SIREN its 3×300 on 768×512×3.
+        long kodak = 768L * 512 * 3, crop = 96L * 96 * 3;
+        Assert.AreEqual(TaskPresets.Fitting() with { HiddenSize = 300 },
+            TaskPresets.FittingForBudget(TaskPresets.Fitting(), 272_703.0 / kodak, 2, 3, kodak, 768));
+        foreach (var kind in Enum.GetValues<BackboneKind>())
+        {
+            var budget = TaskPresets.FittingForBudget(TaskPresets.Fitting(kind), 0.23, 2, 3, crop, 96);
+            Assert.AreEqual(TaskPresets.WidthForWeightsPerValue(0.23, crop, budget, 2, 3), budget.HiddenSize, kind.ToString());
+            Assert.AreEqual(TaskPresets.FittingForSignal(budget with { LearningRate = null, Omega0 = TaskPresets.Fitting(kind).Omega0 }, 2, 3, crop), budget,
+                $"{kind}: the small-network preset applies to the sized network");
+        }
+        // Fourier features: the positional encoding to 96 samples' Nyquist frequency (6 octaves: 24 inputs), at the small-network
+        // rate; the Gaussian encoding's 512 inputs would leave a network under a third as wide.
+        var fourier = TaskPresets.FittingForBudget(TaskPresets.Fitting(BackboneKind.FourierFeatures), 0.23, 2, 3, crop, 96);
+        Assert.AreEqual((FourierEncoding.Positional, 6, 1e-2), (fourier.FourierEncoding, fourier.FourierOctaves, fourier.LearningRate));
+        Assert.AreEqual(41, fourier.HiddenSize);
+        Assert.IsLessThan(fourier.HiddenSize / 3, TaskPresets.WidthForWeightsPerValue(0.23, crop, TaskPresets.Fitting(BackboneKind.FourierFeatures), 2, 3));
+        Assert.IsNull(TaskPresets.FittingForSignal(TaskPresets.Fitting(BackboneKind.FourierFeatures) with { HiddenSize = 11 }, 2, 3, crop).LearningRate,
+            "the Gaussian encoding sized by width keeps its rate");
+        // The ML.NET preset for an image is the same sizing: 96 wide and 64 tall, the Nyquist octaves of the longer side.
+        var wide = new SignalImage(96, 64, 3);
+        Assert.AreEqual(TaskPresets.FittingForBudget(TaskPresets.Fitting(BackboneKind.FourierFeatures), 0.23, 2, 3, 96L * 64 * 3, 96),
+            IINROptions.ForFitting(wide, 0.23, BackboneKind.FourierFeatures).Model);
+        Assert.AreEqual(6, IINROptions.ForFitting(wide, 0.23, BackboneKind.FourierFeatures).Model.FourierOctaves);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => IINROptions.ForFitting(wide, 0));
+        foreach (double bad in new[] { 0, -1, double.NaN, double.PositiveInfinity })
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TaskPresets.FittingForBudget(TaskPresets.Fitting(), bad, 2, 3, crop, 96), bad.ToString());
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TaskPresets.FittingForBudget(TaskPresets.Fitting(), 0.23, 2, 3, crop, 1));
+        Assert.AreEqual(InrOptions.MaxHiddenSize, TaskPresets.WidthForWeightsPerValue(1e12, crop, TaskPresets.Fitting(), 2, 3), "never wider than the options accept");
+    }
+
+    [TestMethod]
     public void FittingForSignalRaisesTheRateOfWireAndGaussBelowHalfAWeightPerValue()
     {
         // The paper's regime: 3×300 on a 768×512 RGB image (0.23 backbone weights per value); the fitting preset's 3×256 on 128×128 RGB (about 4).
@@ -55,6 +120,9 @@ public sealed class OptionsTests
             var set = paper with { LearningRate = 2e-3 };
             Assert.AreSame(set, TaskPresets.FittingForSignal(set, 2, 3, kodak), $"{kind}: a rate that is set stays");
         }
+        var positional = TaskPresets.Fitting(BackboneKind.FourierFeatures) with { HiddenSize = 300, FourierEncoding = FourierEncoding.Positional };
+        Assert.AreEqual(1e-2, TaskPresets.FittingForSignal(positional, 2, 3, kodak).LearningRate, "Fourier features on the positional encoding");
+        Assert.IsNull(TaskPresets.FittingForSignal(positional, 2, 3, crop).LearningRate, "a positional network with several weights per value keeps its rate");
         var wire = TaskPresets.Fitting(BackboneKind.Wire) with { HiddenSize = 300, Omega0 = 20 };
         Assert.AreEqual(20.0, TaskPresets.FittingForSignal(wire, 2, 3, kodak).Omega0, "an ω0 other than the preset's stays");
         Assert.AreEqual(0.23, TaskPresets.BackboneWeightsPerValue(TaskPresets.Fitting() with { HiddenSize = 300 }, 2, 3, kodak), 0.005);
