@@ -97,8 +97,8 @@ public static class TaskPresets
     // ---- the presets ----
 
     /// <summary>Fitting a signal on its own sample grid (an image on its pixels): 300 iterations, WIRE at ω0 = 10,
-    /// Fourier features with a gate around 1 (<see cref="GateActivation.TwoSigmoid"/>); WIRE and Gauss on a network small
-    /// against the signal at a higher learning rate, WIRE at ω0 = 5 (<see cref="FittingForSignal"/>, applied once the signal is known).</summary>
+    /// Fourier features with a gate around 1 (<see cref="GateActivation.TwoSigmoid"/>); WIRE, Gauss and positional Fourier features on a
+    /// network small against the signal at a higher learning rate, WIRE at ω0 = 5 (<see cref="FittingForSignal"/>, applied once the signal is known).</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Fitting(BackboneKind backbone = BackboneKind.Siren) => new()
     {

@@ -45,8 +45,8 @@ public sealed partial class IINRCatalog
     /// Fits <paramref name="image"/> on its pixel grid and renders the reconstruction at its size.
     /// </summary>
     /// <param name="image">The image (1 to 64 channels).</param>
-    /// <param name="options">Null = <see cref="IINROptions.ForFitting(BackboneKind)"/> (SIREN). WIRE and Gauss with no learning rate set
-    /// train at 1e-2 (WIRE at ω0 = 5) when the backbone has fewer than half a weight per pixel value
+    /// <param name="options">Null = <see cref="IINROptions.ForFitting(BackboneKind)"/> (SIREN). WIRE, Gauss and Fourier features on the positional encoding
+    /// with no learning rate set train at 1e-2 (WIRE at ω0 = 5) when the backbone has fewer than half a weight per pixel value
     /// (<see cref="TaskPresets.FittingForSignal"/>); the fitted model's options show the values used.</param>
     /// <returns>The reconstruction, the model and the report; dispose it to free the model.</returns>
     public IINRImageResult FitImage(SignalImage image, IINROptions? options = null) =>
