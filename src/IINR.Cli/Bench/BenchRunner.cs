@@ -110,7 +110,7 @@ public sealed class BenchRunner
                     IINROptions At(bool iterative)
                     {
                         var options = Options(b => IINROptions.ForFitting(b), kind, iterative, seed);
-                        options.Model = FitModel(image, kind, iterative, seed);
+                        options.Model = SizedFor(image, options.Model);
                         return options;
                     }
                     using var plain = _iinr.FitImage(image, At(iterative: false));
@@ -133,7 +133,7 @@ public sealed class BenchRunner
         }
         string network = _s.FitWeightsPerValue is double r
             ? $"{_s.HiddenLayers} hidden layers, each image's width sized to {r:0.###} weights per signal value (" +
-                string.Join("; ", AllBackbones.Select(k => $"{k}: " + string.Join(", ", _images.Select(i => $"{i.Name} {FitModel(i.Image, k, iterative: false, seed: 0).HiddenSize}")))) + ")" +
+                string.Join("; ", AllBackbones.Select(k => $"{k}: " + string.Join(", ", _images.Select(i => $"{i.Name} {SizedFor(i.Image, Options(b => IINROptions.ForFitting(b), k).Model).HiddenSize}")))) + ")" +
                 (AllBackbones.Contains(BackboneKind.FourierFeatures) ? "; Fourier features on the positional encoding to the images' Nyquist frequency" : "")
             : $"{_s.HiddenLayers}×{_s.HiddenSize}";
         _report.Table("Image fitting: plain vs I-version (PSNR dB, SSIM)",
@@ -183,16 +183,12 @@ public sealed class BenchRunner
         _report.Json["grid"] = inner.Json.DeepClone();
     }
 
-    // The fit suite's model for an image: the fitting preset at --hidden-size, or sized to --weights-per-value
+    // The fit suite's network for an image: the options' (--hidden-size), or sized to --weights-per-value
     // (TaskPresets.FittingForBudget: Fourier features on the positional encoding there).
-    InrOptions FitModel(SignalImage image, BackboneKind kind, bool iterative, int seed)
-    {
-        var model = Options(b => IINROptions.ForFitting(b), kind, iterative, seed).Model;
-        return _s.FitWeightsPerValue is double ratio
-            ? TaskPresets.FittingForBudget(model, ratio, inputDims: 2, image.Channels, (long)image.Width * image.Height * image.Channels,
-                Math.Max(image.Width, image.Height))
-            : model;
-    }
+    InrOptions SizedFor(SignalImage image, InrOptions model) => _s.FitWeightsPerValue is double ratio
+        ? TaskPresets.FittingForBudget(model, ratio, inputDims: 2, image.Channels, (long)image.Width * image.Height * image.Channels,
+            Math.Max(image.Width, image.Height))
+        : model;
 
     // ---- super-resolution ----
 
