@@ -60,6 +60,9 @@ public static class TaskPresets
     const double DenoisingWireOmega0 = 5;  // the WIRE baselines' denoising scripts
     const double DenoisingScale = 5;       // WIRE s0, Gauss s: the baselines' σ0
     const double DenoisingFourierScale = 2; // Fourier features: σ = 10 reproduces the noise
+    // SIREN: with a fixed Z the heads can tie each pixel's noise to its own Z; a fresh Z every iteration prevents it. The
+    // other backbones already gain from iteration with a fixed Z.
+    const NoiseMode DenoisingSirenNoise = NoiseMode.Resampled;
 
     // Sampled training points make each batch new, so the fit keeps improving well past image fitting's budget;
     // a 3×256 network memorises them instead (the width that generalises on 500k points is 128).
@@ -251,7 +254,7 @@ public static class TaskPresets
 
     /// <summary>Denoising by fitting the noisy image: lower frequencies (ω0 of SIREN, FINER and WIRE, Fourier
     /// features' σ) and a narrower WIRE/Gauss scale, so the fit does not reproduce the noise; Fourier features with a gate
-    /// around 1 (<see cref="GateActivation.TwoSigmoid"/>).</summary>
+    /// around 1 (<see cref="GateActivation.TwoSigmoid"/>); SIREN with Z drawn afresh every iteration (<see cref="NoiseMode.Resampled"/>).</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Denoising(BackboneKind backbone = BackboneKind.Siren) => WithFourierScale(new()
     {
@@ -259,6 +262,7 @@ public static class TaskPresets
         Iterations = DenoisingIterations,
         Omega0 = SineOrWireOmega0(backbone, DenoisingSineOmega0, DenoisingWireOmega0),
         Scale = backbone is BackboneKind.Wire or BackboneKind.Gauss ? DenoisingScale : null,
+        Noise = backbone is BackboneKind.Siren ? DenoisingSirenNoise : NoiseMode.Fixed,
         Gate = ImageGate(backbone),
     }, DenoisingFourierScale);
 

@@ -148,6 +148,8 @@ public sealed class OptionsTests
                 o.Validate();
             }
             Assert.AreEqual((2, 128, NoiseMode.Resampled), (sr.Model.HiddenLayers, sr.Model.HiddenSize, sr.Model.Noise), "super-resolution's network and Z");
+            Assert.AreEqual(kind == BackboneKind.Siren ? NoiseMode.Resampled : NoiseMode.Fixed, denoise.Model.Noise,
+                "denoising resamples SIREN's Z (a fixed one lets the heads tie each pixel's noise to its Z)");
             Assert.AreEqual(new InrOptions
             {
                 Backbone = kind, Iterations = 300, Omega0 = kind == BackboneKind.Wire ? 10 : null,
