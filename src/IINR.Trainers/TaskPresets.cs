@@ -44,8 +44,8 @@ public static class TaskPresets
     // FINER's activation sin((|z|+1)·z) reaches higher frequencies than SIREN's at the same ω0, so it needs a lower one.
     const double SuperResolutionFinerOmega0 = 8;
     // I-FINER: under the unbounded gate, gate and b may change sign together, and where both cross zero between the observed
-    // pixels the render draws dark contour lines; a gate in (0, 2) leaves the sign to b.
-    const GateActivation SuperResolutionFinerGate = GateActivation.TwoSigmoid;
+    // pixels the render draws dark contour lines; a gate in (0, 2) leaves the sign to b. 1 + tanh has the identity's slope at 0.
+    const GateActivation SuperResolutionFinerGate = GateActivation.OnePlusTanh;
     // WIRE: a low frequency and a wide envelope, and the higher learning rate its authors use.
     const double SuperResolutionWireOmega0 = 4;
     const double SuperResolutionWireScale = 4;
@@ -210,7 +210,7 @@ public static class TaskPresets
     /// <summary>Super-resolution through the area-average forward model at <see cref="SuperResolutionTrainingScale"/>: a
     /// 2×128 network (the width for a 32×32 input; <see cref="SuperResolution(BackboneKind, int, int)"/> sizes it to the
     /// input) for 600 iterations (Gauss 1,200), Z drawn afresh every iteration (<see cref="NoiseMode.Resampled"/>), a lower ω0
-    /// for SIREN (15) and FINER (8) than for fitting, FINER and Fourier features with a gate around 1 (<see cref="GateActivation.TwoSigmoid"/>),
+    /// for SIREN (15) and FINER (8) than for fitting, FINER and Fourier features with a gate around 1 (FINER <see cref="GateActivation.OnePlusTanh"/>, Fourier features <see cref="GateActivation.TwoSigmoid"/>),
     /// WIRE at ω0 = s0 = 4 with learning rate 5e-3, Gauss at s = 5, Fourier features at σ = 1.</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions SuperResolution(BackboneKind backbone = BackboneKind.Siren) => WithFourierScale(new()

@@ -120,7 +120,7 @@ internal sealed class TrainingOptionSet
         Gate = new Option<string?>("--gate")
         {
             Description = "The activation on FuseNet's output, the gate that multiplies the backbone: identity (unbounded) or a gate in (0, 2) around 1, " +
-                "two-sigmoid (2·sigmoid) or one-plus-tanh (1 + tanh). Default: the task preset's (identity; two-sigmoid for fourier in fit, superres and denoise, and for finer in superres).",
+                "two-sigmoid (2·sigmoid) or one-plus-tanh (1 + tanh). Default: the task preset's (identity; two-sigmoid for fourier in fit, superres and denoise; one-plus-tanh for finer in superres).",
         };
         Gate.AcceptOnlyFromAmong(GateNames);
         Seed = new Option<int>("--seed") { Description = "Seed of the weights, of Z and of every training draw (and of the occupancy points sampled for training).", DefaultValueFactory = _ => 0 };

@@ -155,7 +155,7 @@ public sealed class OptionsTests
                 Backbone = kind, Iterations = 300, Omega0 = kind == BackboneKind.Wire ? 10 : null,
                 Gate = kind == BackboneKind.FourierFeatures ? GateActivation.TwoSigmoid : GateActivation.Identity,
             }, fit.Model, "fitting changes nothing else but WIRE's ω0 and the Fourier-features gate");
-            Assert.AreEqual(kind is BackboneKind.Finer or BackboneKind.FourierFeatures ? GateActivation.TwoSigmoid : GateActivation.Identity, sr.Model.Gate,
+            Assert.AreEqual(kind switch { BackboneKind.Finer => GateActivation.OnePlusTanh, BackboneKind.FourierFeatures => GateActivation.TwoSigmoid, _ => GateActivation.Identity }, sr.Model.Gate,
                 "super-resolution bounds FINER's gate (an unbounded one lets gate and b change sign together between the observed pixels) and " +
                 "Fourier features' (as on every image task)");
             Assert.AreEqual(kind == BackboneKind.FourierFeatures ? GateActivation.TwoSigmoid : GateActivation.Identity, denoise.Model.Gate,
