@@ -154,8 +154,9 @@ public static class TaskPresets
     public static InrOptions FittingForBudget(InrOptions options, double weightsPerValue, int inputDims, int channels, long signalValues, int longestAxisSamples)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!(weightsPerValue > 0) || double.IsInfinity(weightsPerValue))
-            throw new ArgumentOutOfRangeException(nameof(weightsPerValue), weightsPerValue, "The budget must be a positive, finite number of weights per value.");
+        CheckBudget(weightsPerValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputDims, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(signalValues, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(longestAxisSamples, 2);
         if (options.Backbone is BackboneKind.FourierFeatures)
@@ -172,14 +173,18 @@ public static class TaskPresets
     /// holds them (a complex weight counts 2; Fourier features' first layer takes the encoded inputs), stay within
     /// <paramref name="weightsPerValue"/> × <paramref name="signalValues"/>; at least 2. The paper's Kodak runs (3×300 SIREN
     /// on 768×512×3) sit at 0.23.</summary>
-    /// <param name="weightsPerValue">The budget: backbone weights per signal value.</param>
-    /// <param name="signalValues">The signal's values: samples × channels.</param>
+    /// <param name="weightsPerValue">The budget: backbone weights per signal value (&gt; 0).</param>
+    /// <param name="signalValues">The signal's values: samples × channels (≥ 1).</param>
     /// <param name="model">The options; only the backbone, its encoding and the depth matter.</param>
     /// <param name="inputDims">D, the coordinate dimensions.</param>
     /// <param name="channels">C, the values per coordinate.</param>
     public static int WidthForWeightsPerValue(double weightsPerValue, long signalValues, InrOptions model, int inputDims, int channels)
     {
         ArgumentNullException.ThrowIfNull(model);
+        CheckBudget(weightsPerValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputDims, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(signalValues, 1);
         double budget = weightsPerValue * signalValues;
         bool Fits(int width) => NetworkShape.BackboneParameterCount(model with { HiddenSize = width }, inputDims, channels) <= budget;
         // The count grows with the width (WIRE's in steps of ⌊H/√2⌋): the largest width that fits, by bisection up to the options' limit.
@@ -191,6 +196,12 @@ public static class TaskPresets
             if (Fits(mid)) low = mid; else high = mid;
         }
         return low;
+    }
+
+    static void CheckBudget(double weightsPerValue)
+    {
+        if (!(weightsPerValue > 0) || double.IsInfinity(weightsPerValue))
+            throw new ArgumentOutOfRangeException(nameof(weightsPerValue), weightsPerValue, "The budget must be a positive, finite number of weights per value.");
     }
 
     /// <summary>The backbone's weights (a complex weight counts 2) per signal value, for the network <paramref name="options"/>

@@ -100,6 +100,8 @@ public sealed class OptionsTests
         foreach (double bad in new[] { 0, -1, double.NaN, double.PositiveInfinity })
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TaskPresets.FittingForBudget(TaskPresets.Fitting(), bad, 2, 3, crop, 96), bad.ToString());
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TaskPresets.FittingForBudget(TaskPresets.Fitting(), 0.23, 2, 3, crop, 1));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TaskPresets.WidthForWeightsPerValue(double.NaN, crop, TaskPresets.Fitting(), 2, 3));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TaskPresets.FittingForBudget(TaskPresets.Fitting(), 0.23, 0, 3, crop, 96));
         Assert.AreEqual(InrOptions.MaxHiddenSize, TaskPresets.WidthForWeightsPerValue(1e12, crop, TaskPresets.Fitting(), 2, 3), "never wider than the options accept");
     }
 
