@@ -84,6 +84,10 @@ public static class TaskPresets
     const int OccupancyWireHiddenLayers = 2;        // the WIRE code base's depth and width, as measured
     const int OccupancyWireHiddenSize = 256;
     const double OccupancyWireHeadLearningRate = 1e-3; // the iterative heads train slower than WIRE's 5e-3
+    // The other backbones' heads train slower too: at the backbone's rate the iterative model trailed the plain one between
+    // the training points. A short run wants them at the backbone's rate: slow heads have not caught up by then.
+    const double OccupancyHeadLearningRate = 3e-4;
+    const int OccupancySlowHeadsMinIterations = 500;
     // WIRE underfits its training points at 1,000 iterations; at 2,000 plain WIRE passes IoU 0.99 off the grid.
     const int OccupancyWireIterations = 2000;
 
@@ -280,7 +284,8 @@ public static class TaskPresets
     /// <summary>3D occupancy (D = 3, C = 1) on points sampled in continuous space or on a voxel grid: random coordinate
     /// batches (a set with fewer points than a batch trains full-batch) for 1,000 iterations, 3×128 (WIRE 2×256, its
     /// authors' network, for 2,000 iterations); a lower ω0 for SIREN and FINER, a higher learning rate for Gauss, a wider envelope with a lower ω0
-    /// for WIRE and a low Fourier-feature σ, which generalise better between the training points.</summary>
+    /// for WIRE and a low Fourier-feature σ, which generalise better between the training points; the iterative heads at a
+    /// lower learning rate than the backbone (3e-4 in a run of 500 iterations or more, <see cref="OccupancyForRun"/>; WIRE's 1e-3).</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren)
     {
@@ -303,6 +308,7 @@ public static class TaskPresets
                 BackboneKind.Wire => OccupancyWireLearningRate,
                 _ => null,
             },
+            HeadLearningRate = OccupancyHeadLearningRate,
         }, OccupancyFourierScale);
         return backbone is BackboneKind.Wire
             ? options with
@@ -313,6 +319,19 @@ public static class TaskPresets
                 HiddenSize = OccupancyWireHiddenSize,
                 HeadLearningRate = OccupancyWireHeadLearningRate,
             }
+            : options;
+    }
+
+    /// <summary>The occupancy preset for a run of <paramref name="options"/>' iterations: the preset's slow heads
+    /// (<see cref="InrOptions.HeadLearningRate"/> = 3e-4) train at the backbone's rate in a run of fewer than 500 iterations;
+    /// any other head rate stays, and otherwise <paramref name="options"/> is unchanged. The ML.NET <c>FitOccupancy</c>
+    /// applies it (and so <c>iinr occupancy</c>, the bench's occupancy suite and the occupancy example).</summary>
+    /// <param name="options">The occupancy options, iterations included.</param>
+    public static InrOptions OccupancyForRun(InrOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.HeadLearningRate == OccupancyHeadLearningRate && options.Iterations < OccupancySlowHeadsMinIterations
+            ? options with { HeadLearningRate = null }
             : options;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using IINR.Signals.Geometry;
+using IINR.Trainers;
 
 namespace Microsoft.ML.IINR;
 
@@ -55,6 +56,8 @@ internal static class OccupancyTask
     static IINROccupancyResult FitAndScore(Internal.ContextEnvironment env, IINROptions options, OccupancySamples training, OccupancyTrainingPoints kind,
         float[] gridReference, int sizeX, int sizeY, int sizeZ, Func<IINRTransformer, (OccupancyMetrics Fine, OccupancyMetrics Uniform)>? score)
     {
+        options = options.Clone();
+        options.Model = TaskPresets.OccupancyForRun(options.Model);
         var clock = Stopwatch.StartNew();
         var model = new IINREstimator(env, options).Fit(IINRDataLoaders.OccupancySamplesView(training, options.CoordinatesColumnName, options.SignalColumnName));
         double trainSeconds = clock.Elapsed.TotalSeconds;

@@ -169,7 +169,11 @@ public sealed class OptionsTests
             if (kind != BackboneKind.Wire)
             {
                 Assert.AreEqual((3, 128), (occupancy.Model.HiddenLayers, occupancy.Model.HiddenSize), "occupancy: 3×256 memorises the training points");
-                Assert.IsNull(occupancy.Model.HeadLearningRate, "occupancy: heads at the backbone's rate (slower heads fail short runs)");
+                Assert.AreEqual(3e-4, occupancy.Model.HeadLearningRate, "occupancy: heads slower than the backbone (at its rate the iterative model trails the plain one)");
+                Assert.AreSame(occupancy.Model, TaskPresets.OccupancyForRun(occupancy.Model), "the preset's 1,000 iterations keep the slow heads");
+                Assert.IsNull(TaskPresets.OccupancyForRun(occupancy.Model with { Iterations = 300 }).HeadLearningRate, "a short run trains the heads at the backbone's rate");
+                var set = occupancy.Model with { Iterations = 300, HeadLearningRate = 1e-4 };
+                Assert.AreSame(set, TaskPresets.OccupancyForRun(set), "a head rate the user set stays");
             }
 
             bool sine = kind is BackboneKind.Siren or BackboneKind.Finer;
