@@ -83,9 +83,8 @@ public static class TaskPresets
     const double OccupancyFourierScale = 1.5;
     const int OccupancyWireHiddenLayers = 2;        // the WIRE code base's depth and width, as measured
     const int OccupancyWireHiddenSize = 256;
-    const double OccupancyWireHeadLearningRate = 1e-3; // the iterative heads train slower than WIRE's 5e-3
-    // The other backbones' heads train slower too: at the backbone's rate the iterative model trailed the plain one between
-    // the training points. A short run wants them at the backbone's rate: slow heads have not caught up by then.
+    // The iterative heads train slower than the backbone: at the backbone's rate the iterative model trailed the plain one
+    // between the training points. A short run wants them at the backbone's rate: slow heads have not caught up by then.
     const double OccupancyHeadLearningRate = 3e-4;
     const int OccupancySlowHeadsMinIterations = 500;
     // WIRE underfits its training points at 1,000 iterations; at 2,000 plain WIRE passes IoU 0.99 off the grid.
@@ -285,7 +284,7 @@ public static class TaskPresets
     /// batches (a set with fewer points than a batch trains full-batch) for 1,000 iterations, 3×128 (WIRE 2×256, its
     /// authors' network, for 2,000 iterations); a lower ω0 for SIREN and FINER, a higher learning rate for Gauss, a wider envelope with a lower ω0
     /// for WIRE and a low Fourier-feature σ, which generalise better between the training points; the iterative heads at a
-    /// lower learning rate than the backbone (3e-4 in a run of 500 iterations or more, <see cref="OccupancyForRun"/>; WIRE's 1e-3).</summary>
+    /// lower learning rate than the backbone (3e-4 in a run of 500 iterations or more, <see cref="OccupancyForRun"/>).</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren)
     {
@@ -317,7 +316,6 @@ public static class TaskPresets
                 Iterations = OccupancyWireIterations,
                 HiddenLayers = OccupancyWireHiddenLayers,
                 HiddenSize = OccupancyWireHiddenSize,
-                HeadLearningRate = OccupancyWireHeadLearningRate,
             }
             : options;
     }
