@@ -1,3 +1,4 @@
+using IINR.Signals;
 using IINR.Trainers.Backbones;
 
 namespace IINR.Trainers;
@@ -157,11 +158,8 @@ public static class TaskPresets
     public static InrOptions FittingForBudget(InrOptions options, double weightsPerValue, int inputDims, int channels, long signalValues, int longestAxisSamples)
     {
         ArgumentNullException.ThrowIfNull(options);
-        CheckBudget(weightsPerValue);
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputDims, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(signalValues, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(longestAxisSamples, 2);
+        // The budget, dimensions and values are checked by the width search, before anything is sized.
         if (options.Backbone is BackboneKind.FourierFeatures)
             options = options with
             {
@@ -170,6 +168,18 @@ public static class TaskPresets
             };
         options = options with { HiddenSize = WidthForWeightsPerValue(weightsPerValue, signalValues, options, inputDims, channels) };
         return FittingForSignal(options, inputDims, channels, signalValues);
+    }
+
+    /// <summary><see cref="FittingForBudget(InrOptions, double, int, int, long, int)"/> for fitting <paramref name="image"/> on its
+    /// pixels (D = 2, C = its channels, its larger side for the Nyquist frequency).</summary>
+    /// <param name="options">The fitting options; their hidden width is replaced.</param>
+    /// <param name="weightsPerValue">The budget: backbone weights per image value (&gt; 0).</param>
+    /// <param name="image">The image to fit.</param>
+    public static InrOptions FittingForBudget(InrOptions options, double weightsPerValue, SignalImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return FittingForBudget(options, weightsPerValue, inputDims: 2, image.Channels, (long)image.Width * image.Height * image.Channels,
+            Math.Max(image.Width, image.Height));
     }
 
     /// <summary>The widest backbone of <paramref name="model"/>'s kind and depth whose weights, counted as the network

@@ -73,20 +73,13 @@ public sealed class IINROptions
     public static IINROptions ForFitting(BackboneKind backbone = BackboneKind.Siren) => new() { Model = TaskPresets.Fitting(backbone) };
 
     /// <summary>Fitting <paramref name="image"/> with a network sized to a budget of backbone weights per image value (pixels ×
-    /// channels) rather than to a width (<see cref="TaskPresets.FittingForBudget"/>; the paper's Kodak runs fit 0.23): the widest
+    /// channels) rather than to a width (<see cref="TaskPresets.FittingForBudget(InrOptions, double, SignalImage)"/>; the paper's Kodak runs fit 0.23): the widest
     /// network of the preset's depth within the budget, Fourier features on the positional encoding to the image's Nyquist frequency.</summary>
     /// <param name="image">The image to fit.</param>
     /// <param name="weightsPerValue">The budget: backbone weights per image value (&gt; 0).</param>
     /// <param name="backbone">The backbone.</param>
-    public static IINROptions ForFitting(SignalImage image, double weightsPerValue, BackboneKind backbone = BackboneKind.Siren)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        return new()
-        {
-            Model = TaskPresets.FittingForBudget(TaskPresets.Fitting(backbone), weightsPerValue, inputDims: 2, image.Channels,
-                (long)image.Width * image.Height * image.Channels, Math.Max(image.Width, image.Height)),
-        };
-    }
+    public static IINROptions ForFitting(SignalImage image, double weightsPerValue, BackboneKind backbone = BackboneKind.Siren) =>
+        new() { Model = TaskPresets.FittingForBudget(TaskPresets.Fitting(backbone), weightsPerValue, image) };
 
     /// <summary>Super-resolution (<see cref="TaskPresets.SuperResolution(BackboneKind)"/>), fitted through the area-average forward model.</summary>
     /// <param name="backbone">The backbone.</param>

@@ -185,10 +185,8 @@ public sealed class BenchRunner
 
     // The fit suite's network for an image: the options' (--hidden-size), or sized to --weights-per-value
     // (TaskPresets.FittingForBudget: Fourier features on the positional encoding there).
-    InrOptions SizedFor(SignalImage image, InrOptions model) => _s.FitWeightsPerValue is double ratio
-        ? TaskPresets.FittingForBudget(model, ratio, inputDims: 2, image.Channels, (long)image.Width * image.Height * image.Channels,
-            Math.Max(image.Width, image.Height))
-        : model;
+    InrOptions SizedFor(SignalImage image, InrOptions model) =>
+        _s.FitWeightsPerValue is double ratio ? TaskPresets.FittingForBudget(model, ratio, image) : model;
 
     // ---- super-resolution ----
 

@@ -53,8 +53,7 @@ internal sealed class FitCommand
         using var outputs = OutputFiles.Prepare([("--input", input)], ("--output", output), ("--model", modelPath), ("--curve", curvePath), ("--report", reportPath));
         var image = Inputs.LoadImage(input);
         if (budget is double weightsPerValue)
-            options.Model = TaskPresets.FittingForBudget(options.Model, weightsPerValue, inputDims: 2, image.Channels,
-                (long)image.Width * image.Height * image.Channels, Math.Max(image.Width, image.Height));
+            options.Model = TaskPresets.FittingForBudget(options.Model, weightsPerValue, image);
         string name = TrainingOptionSet.DisplayName(options.Model);
 
         var ml = new MLContext();
