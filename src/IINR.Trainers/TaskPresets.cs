@@ -87,6 +87,7 @@ public static class TaskPresets
     // The iterative heads train slower than the backbone: at the backbone's rate the iterative model trailed the plain one
     // between the training points. A short run wants them at the backbone's rate: slow heads have not caught up by then.
     const double OccupancyHeadLearningRate = 3e-4;
+    const double OccupancyWireHeadLearningRate = 1e-4;  // slower still for WIRE: at 3e-4 I-WIRE trailed plain WIRE
     const int OccupancySlowHeadsMinIterations = 500;
     // WIRE underfits its training points at 1,000 iterations; at 2,000 plain WIRE passes IoU 0.99 off the grid.
     const int OccupancyWireIterations = 2000;
@@ -294,7 +295,7 @@ public static class TaskPresets
     /// batches (a set with fewer points than a batch trains full-batch) for 1,000 iterations, 3×128 (WIRE 2×256, its
     /// authors' network, for 2,000 iterations); a lower ω0 for SIREN and FINER, a higher learning rate for Gauss, a wider envelope with a lower ω0
     /// for WIRE and a low Fourier-feature σ, which generalise better between the training points; the iterative heads at a
-    /// lower learning rate than the backbone (3e-4 in a run of 500 iterations or more, <see cref="OccupancyForRun"/>).</summary>
+    /// lower learning rate than the backbone (3e-4, WIRE's 1e-4, in a run of 500 iterations or more, <see cref="OccupancyForRun"/>).</summary>
     /// <param name="backbone">The backbone.</param>
     public static InrOptions Occupancy(BackboneKind backbone = BackboneKind.Siren)
     {
@@ -317,7 +318,7 @@ public static class TaskPresets
                 BackboneKind.Wire => OccupancyWireLearningRate,
                 _ => null,
             },
-            HeadLearningRate = OccupancyHeadLearningRate,
+            HeadLearningRate = OccupancyHeadRate(backbone),
         }, OccupancyFourierScale);
         return backbone is BackboneKind.Wire
             ? options with
@@ -331,17 +332,21 @@ public static class TaskPresets
     }
 
     /// <summary>The occupancy preset for a run of <paramref name="options"/>' iterations: the preset's slow heads
-    /// (<see cref="InrOptions.HeadLearningRate"/> = 3e-4) train at the backbone's rate in a run of fewer than 500 iterations;
+    /// (<see cref="InrOptions.HeadLearningRate"/> = 3e-4, WIRE's 1e-4) train at the backbone's rate in a run of fewer than 500 iterations;
     /// any other head rate stays, and otherwise <paramref name="options"/> is unchanged. The ML.NET <c>FitOccupancy</c>
     /// applies it (and so <c>iinr occupancy</c>, the bench's occupancy suite and the occupancy example).</summary>
     /// <param name="options">The occupancy options, iterations included.</param>
     public static InrOptions OccupancyForRun(InrOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.HeadLearningRate == OccupancyHeadLearningRate && options.Iterations < OccupancySlowHeadsMinIterations
+        return options.HeadLearningRate == OccupancyHeadRate(options.Backbone) && options.Iterations < OccupancySlowHeadsMinIterations
             ? options with { HeadLearningRate = null }
             : options;
     }
+
+    // The occupancy preset's learning rate of the iterative heads for a backbone.
+    static double OccupancyHeadRate(BackboneKind backbone) =>
+        backbone is BackboneKind.Wire ? OccupancyWireHeadLearningRate : OccupancyHeadLearningRate;
 
     // The task's σ for the Fourier-features backbone; the others have none.
     static InrOptions WithFourierScale(InrOptions options, double sigma) =>

@@ -168,10 +168,11 @@ public sealed class OptionsTests
             Assert.AreEqual(16384, occupancy.Model.BatchSize, "occupancy trains on random batches");
             if (kind != BackboneKind.Wire)
                 Assert.AreEqual((3, 128), (occupancy.Model.HiddenLayers, occupancy.Model.HiddenSize), "occupancy: 3×256 memorises the training points");
-            Assert.AreEqual(3e-4, occupancy.Model.HeadLearningRate, "occupancy: heads slower than the backbone (at its rate the iterative model trails the plain one)");
+            Assert.AreEqual(kind == BackboneKind.Wire ? 1e-4 : 3e-4, occupancy.Model.HeadLearningRate,
+                "occupancy: heads slower than the backbone (at its rate the iterative model trails the plain one); WIRE's slowest");
             Assert.AreSame(occupancy.Model, TaskPresets.OccupancyForRun(occupancy.Model), "the preset's 1,000 (WIRE 2,000) iterations keep the slow heads");
             Assert.IsNull(TaskPresets.OccupancyForRun(occupancy.Model with { Iterations = 300 }).HeadLearningRate, "a short run trains the heads at the backbone's rate");
-            var userRate = occupancy.Model with { Iterations = 300, HeadLearningRate = 1e-4 };
+            var userRate = occupancy.Model with { Iterations = 300, HeadLearningRate = 2e-4 };
             Assert.AreSame(userRate, TaskPresets.OccupancyForRun(userRate), "a head rate the user set stays");
 
             bool sine = kind is BackboneKind.Siren or BackboneKind.Finer;
@@ -194,7 +195,7 @@ public sealed class OptionsTests
         Assert.AreEqual(5e-3, wire.LearningRate);
         Assert.AreEqual(0.2, wire.FinalLearningRateFactor, "WIRE's own decay");
         Assert.AreEqual((2, 256), (wire.HiddenLayers, wire.HiddenSize), "WIRE's own depth and width, as measured");
-        Assert.AreEqual(3e-4, wire.HeadLearningRate, "I-WIRE's heads train slower than the backbone, as every backbone's");
+        Assert.AreEqual(1e-4, wire.HeadLearningRate, "I-WIRE's heads train slower than the backbone, as every backbone's");
         Assert.IsTrue(wire.EffectiveOmega0 / wire.EffectiveScale < 2, "the WIRE authors' rule ω0/s0 < 2");
         Assert.AreEqual(0.1, IINROptions.ForOccupancy(BackboneKind.Siren).Model.FinalLearningRateFactor, "only WIRE changes the decay");
         Assert.AreEqual(3, IINROptions.ForSuperResolution(trainingScale: 3).TrainingScale);
