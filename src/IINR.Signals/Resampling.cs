@@ -19,7 +19,8 @@ namespace IINR.Signals;
 /// borders as bicubic, weights normalised to sum 1, no widening when shrinking.</item>
 /// <item><see cref="UpscaleBackProjection"/>: iterative back-projection (Irani and Peleg 1991) against
 /// <see cref="DownscaleArea"/>: a bicubic start corrected by rounds of x += bicubic_up(low − area_down(x)), so
-/// the result area-averages back to the input.</item>
+/// the result area-averages back to the input. <see cref="BackProject"/> applies the same correction to any
+/// estimate of the enlarged image (super-resolution applies it to the network's render).</item>
 /// </list>
 /// </remarks>
 public static class Resampling
@@ -108,7 +109,7 @@ public static class Resampling
     public const int DefaultBackProjectionRounds = 30;
 
     /// <summary>Enlarges by an integer factor with iterative back-projection: x₀ = bicubic_up(low), then
-    /// <paramref name="rounds"/> times x += bicubic_up(low − area_down(x)).</summary>
+    /// <paramref name="rounds"/> times x += bicubic_up(low − area_down(x)) (<see cref="BackProject"/> from bicubic).</summary>
     /// <param name="lowResolution">The observed image, taken to be the area average of the unknown one.</param>
     /// <param name="factor">Integer enlargement factor, at least 1.</param>
     /// <param name="rounds">Correction rounds, at least 0 (0 is plain bicubic).</param>
@@ -117,15 +118,39 @@ public static class Resampling
         ArgumentNullException.ThrowIfNull(lowResolution);
         if (rounds < 0) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "Rounds must be at least 0.");
         var x = UpscaleBicubic(lowResolution, factor);
-        var residual = new SignalImage(lowResolution.Width, lowResolution.Height, lowResolution.Channels);
+        BackProject(x, lowResolution, rounds);
+        return x;
+    }
+
+    /// <summary>Corrects <paramref name="estimate"/> in place so that it area-averages back to <paramref name="observed"/>
+    /// (iterative back-projection, Irani and Peleg 1991): <paramref name="rounds"/> times x += bicubic(observed − area(x)),
+    /// where area is <see cref="DownscaleArea"/> when the estimate is a whole multiple of the observed image and
+    /// <see cref="ResizeArea"/> otherwise. The correction is smooth (bicubic), so it keeps the estimate's detail and moves
+    /// each observed pixel's footprint to the observed mean.</summary>
+    /// <param name="estimate">An estimate of the unknown image, at least as large as <paramref name="observed"/> in both
+    /// dimensions and with its channel count; overwritten.</param>
+    /// <param name="observed">The observed image, taken to be the area average of the unknown one.</param>
+    /// <param name="rounds">Correction rounds, at least 0 (0 leaves the estimate as it is).</param>
+    /// <exception cref="ArgumentException">The sizes or channel counts do not fit.</exception>
+    public static void BackProject(SignalImage estimate, SignalImage observed, int rounds = DefaultBackProjectionRounds)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(observed);
+        if (rounds < 0) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "Rounds must be at least 0.");
+        if (estimate.Channels != observed.Channels)
+            throw new ArgumentException($"The estimate has {estimate.Channels} channels and the observed image {observed.Channels}; they must match.", nameof(estimate));
+        if (estimate.Width < observed.Width || estimate.Height < observed.Height)
+            throw new ArgumentException($"The estimate ({estimate.Width}×{estimate.Height}) is smaller than the observed image ({observed.Width}×{observed.Height}); back-projection corrects an enlargement.", nameof(estimate));
+        int factor = estimate.Width / observed.Width;
+        bool whole = estimate.Width == factor * observed.Width && estimate.Height == factor * observed.Height;
+        var residual = new SignalImage(observed.Width, observed.Height, observed.Channels);
         for (int r = 0; r < rounds; r++)
         {
-            var down = DownscaleArea(x, factor);
-            for (int i = 0; i < residual.Data.Length; i++) residual.Data[i] = lowResolution.Data[i] - down.Data[i];
-            var correction = UpscaleBicubic(residual, factor);
-            for (int i = 0; i < x.Data.Length; i++) x.Data[i] += correction.Data[i];
+            var down = whole ? DownscaleArea(estimate, factor) : ResizeArea(estimate, observed.Width, observed.Height);
+            for (int i = 0; i < residual.Data.Length; i++) residual.Data[i] = observed.Data[i] - down.Data[i];
+            var correction = ResizeBicubic(residual, estimate.Width, estimate.Height);
+            for (int i = 0; i < estimate.Data.Length; i++) estimate.Data[i] += correction.Data[i];
         }
-        return x;
     }
 
     /// <summary>Copies the rectangle with top-left corner (<paramref name="x"/>, <paramref name="y"/>) and the given size.</summary>

@@ -96,6 +96,11 @@ public static class TaskPresets
     /// s× grid, and the s×s averages are fitted to the observed pixels (the paper's 2).</summary>
     public const int SuperResolutionTrainingScale = 2;
 
+    /// <summary>Super-resolution's rounds of back-projection: the render is corrected until it area-averages back to
+    /// the observed image (<see cref="Resampling.BackProject"/>), which the training's s×s average at the training scale
+    /// does not ensure at the output's scale.</summary>
+    public const int SuperResolutionBackProjectionRounds = Resampling.DefaultBackProjectionRounds;
+
     /// <summary>Denoising with automatic steps: the fraction of the pixels held out from training to choose the steps.</summary>
     public const double DenoisingHoldOutFraction = 0.05;
 

@@ -58,6 +58,20 @@ public sealed class IINROptions
     /// </summary>
     public int TrainingScale { get; set; } = 1;
 
+    /// <summary>
+    /// Super-resolution only (<see cref="IINRCatalog.SuperResolve"/>, <see cref="IINRCatalog.SuperResolveImages"/>): rounds
+    /// of back-projection applied to the rendered output when it is larger than the input, so that it area-averages back
+    /// to the observed pixels (<see cref="Resampling.BackProject"/>: x += bicubic(observed − area(x)) per round). Training
+    /// matches the observations at <see cref="TrainingScale"/>, not at the output's scale; the correction is smooth and
+    /// keeps the network's detail. The fitted <see cref="IINRImageResult.Model"/> is not changed: rendering it again gives
+    /// the uncorrected network. 0 to <see cref="MaxBackProjectionRounds"/>. Default 0 (the render as it is);
+    /// <see cref="ForSuperResolution(BackboneKind, int)"/> sets <see cref="TaskPresets.SuperResolutionBackProjectionRounds"/>.
+    /// </summary>
+    public int BackProjectionRounds { get; set; }
+
+    /// <summary>The most <see cref="BackProjectionRounds"/> accepted (each round resamples the output twice).</summary>
+    public const int MaxBackProjectionRounds = 1000;
+
     /// <summary>Receives a training report every <see cref="InrOptions.ProgressInterval"/> iterations and at the end
     /// (iteration, loss, PSNR of the reconstruction, learning rate, time), besides the MLContext's log. Default null.</summary>
     public IProgress<InrProgress>? Progress { get; set; }
@@ -85,7 +99,7 @@ public sealed class IINROptions
     /// <param name="backbone">The backbone.</param>
     /// <param name="trainingScale">The <see cref="TrainingScale"/>.</param>
     public static IINROptions ForSuperResolution(BackboneKind backbone = BackboneKind.Siren, int trainingScale = TaskPresets.SuperResolutionTrainingScale) =>
-        new() { Model = TaskPresets.SuperResolution(backbone), TrainingScale = trainingScale };
+        new() { Model = TaskPresets.SuperResolution(backbone), TrainingScale = trainingScale, BackProjectionRounds = TaskPresets.SuperResolutionBackProjectionRounds };
 
     /// <summary>Super-resolution of <paramref name="observed"/> (<see cref="TaskPresets.SuperResolution(BackboneKind, int, int)"/>):
     /// the preset with its network width sized to the observed pixels (128 for 32×32, 256 from 64×64).</summary>
@@ -95,7 +109,12 @@ public sealed class IINROptions
     public static IINROptions ForSuperResolution(SignalImage observed, BackboneKind backbone = BackboneKind.Siren, int trainingScale = TaskPresets.SuperResolutionTrainingScale)
     {
         ArgumentNullException.ThrowIfNull(observed);
-        return new() { Model = TaskPresets.SuperResolution(backbone, observed.Width, observed.Height), TrainingScale = trainingScale };
+        return new()
+        {
+            Model = TaskPresets.SuperResolution(backbone, observed.Width, observed.Height),
+            TrainingScale = trainingScale,
+            BackProjectionRounds = TaskPresets.SuperResolutionBackProjectionRounds,
+        };
     }
 
     /// <summary>Denoising by fitting the noisy image (<see cref="TaskPresets.Denoising"/>).</summary>
@@ -117,6 +136,9 @@ public sealed class IINROptions
             throw new ArgumentException($"CoordinatesColumnName and SignalColumnName are both '{SignalColumnName}'; they must name different columns.", nameof(SignalColumnName));
         if (TrainingScale is < 1 or > 64)
             throw new ArgumentOutOfRangeException(nameof(TrainingScale), TrainingScale, $"TrainingScale must be between 1 and 64; got {TrainingScale}.");
+        if (BackProjectionRounds is < 0 or > MaxBackProjectionRounds)
+            throw new ArgumentOutOfRangeException(nameof(BackProjectionRounds), BackProjectionRounds,
+                $"BackProjectionRounds must be between 0 and {MaxBackProjectionRounds}; got {BackProjectionRounds}.");
         if (Model is null)
             throw new ArgumentNullException(nameof(Model), "Model must hold the model options (an InrOptions).");
         Model.Validate();

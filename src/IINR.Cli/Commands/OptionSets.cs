@@ -270,6 +270,7 @@ internal static class OptionFlags
         [nameof(InrOptions.Threads)] = "--threads",
         [nameof(InrOptions.BatchSize)] = "--batch-size",
         [nameof(IINROptions.TrainingScale)] = "--train-scale",
+        [nameof(IINROptions.BackProjectionRounds)] = "--back-projection",
         ["scale"] = "--scale",             // IINRCatalog.SuperResolve
         ["holdOutFraction"] = "--hold-out", // IINRCatalog.Denoise
         ["steps"] = "--steps",             // IINRTransformer.WithSteps

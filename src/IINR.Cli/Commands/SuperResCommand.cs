@@ -16,6 +16,7 @@ internal sealed class SuperResCommand
     readonly Option<string> _input = new("--input", "-i") { Description = "Low-resolution image (PNG, JPEG, BMP) or builtin:testscene[:SIZE]; or a folder of them (folder mode: --jobs, --shard, --summary).", Required = true };
     readonly Option<double> _scale = new("--scale", "-s") { Description = "Output size as a multiple of the input size (any value, e.g. 4 = 4× zero-shot).", DefaultValueFactory = _ => 4 };
     readonly Option<int> _trainScale = new("--train-scale") { Description = "Integer scale of the rendered training grid, area-averaged back to the input (the paper: 2).", DefaultValueFactory = _ => TaskPresets.SuperResolutionTrainingScale };
+    readonly Option<int> _backProjection = new("--back-projection") { Description = $"Rounds of back-projection that correct the output until it area-averages back to the input (0 = the network's render as it is; 0 to {IINROptions.MaxBackProjectionRounds}).", DefaultValueFactory = _ => TaskPresets.SuperResolutionBackProjectionRounds };
     readonly Option<string> _output = new("--output", "-o") { Description = "PNG to write (clipped to [0, 1], 8 bits); in folder mode a folder (a.jpg → a.png).", Required = true };
     readonly Option<string?> _reference = new("--reference", "-r") { Description = "The true high-resolution image (same size as the output): report PSNR/SSIM of the output and of bicubic upsampling. In folder mode a folder of them, matched by file name." };
     readonly Option<string?> _bicubic = new("--bicubic") { Description = "Also write the bicubic upsampling as a PNG." };
@@ -36,7 +37,7 @@ internal sealed class SuperResCommand
     {
         var c = new SuperResCommand(ctx);
         return CommandBuilder.Build("superres", "Super-resolve an image: fit it through the forward model (render at --train-scale×, area-average back), render at --scale×.", c.Run,
-            [c._input, c._scale, c._trainScale, c._output, c._reference, c._bicubic, c._model, c._curve, .. c._training.All, .. c._common.All, .. c._batch.All]);
+            [c._input, c._scale, c._trainScale, c._backProjection, c._output, c._reference, c._bicubic, c._model, c._curve, .. c._training.All, .. c._common.All, .. c._batch.All]);
     }
 
     int Run(ParseResult r)
@@ -50,6 +51,7 @@ internal sealed class SuperResCommand
         {
             var built = _training.Build(r, _ctx.Cancellation, preset);
             built.TrainingScale = r.GetValue(_trainScale);
+            built.BackProjectionRounds = r.GetValue(_backProjection);
             built.Validate();
             return built;
         }
@@ -90,7 +92,7 @@ internal sealed class SuperResCommand
 
         var report = new Report("superres")
             .Set("input", input).Set("width", lr.Width).Set("height", lr.Height).Set("channels", lr.Channels)
-            .Set("scale", scale).Set("trainScale", options.TrainingScale).Set("outputWidth", sr.Width).Set("outputHeight", sr.Height)
+            .Set("scale", scale).Set("trainScale", options.TrainingScale).Set("backProjectionRounds", options.BackProjectionRounds).Set("outputWidth", sr.Width).Set("outputHeight", sr.Height)
             .Set("model", name).Set("reference", referencePath)
             .Set("psnr", ours?.Psnr).Set("ssim", ours?.Ssim).Set("bicubicPsnr", baseline?.Psnr).Set("bicubicSsim", baseline?.Ssim)
             .Set("gainOverBicubic", ours?.Psnr - baseline?.Psnr)
@@ -105,7 +107,7 @@ internal sealed class SuperResCommand
 
         if (!quiet)
         {
-            _ctx.Out.WriteLine($"{name}: {lr.Width}×{lr.Height} → {sr.Width}×{sr.Height} ({scale}×, trained at {options.TrainingScale}×), " +
+            _ctx.Out.WriteLine($"{name}: {lr.Width}×{lr.Height} → {sr.Width}×{sr.Height} ({scale}×, trained at {options.TrainingScale}×, back-projection {options.BackProjectionRounds} rounds), " +
                 $"consistency PSNR {result.ObservationPsnr:0.00} dB, train {result.TrainSeconds:0.0} s, infer {result.RenderSeconds:0.000} s");
             if (ours is not null && baseline is not null)
             {

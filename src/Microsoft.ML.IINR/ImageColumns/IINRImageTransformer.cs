@@ -85,6 +85,10 @@ public sealed class IINRImageTransformer : ITransformer, ICanSaveModel
     /// <summary>Super-resolution's forward model (<see cref="IINROptions.TrainingScale"/>); 1 for denoising.</summary>
     public int TrainingScale => _step.TrainingScale;
 
+    /// <summary>Super-resolution's rounds of back-projection of each output onto its input (<see cref="IINROptions.BackProjectionRounds"/>);
+    /// 0 for denoising and for steps saved before back-projection existed.</summary>
+    public int BackProjectionRounds => _step.BackProjectionRounds;
+
     /// <summary>Denoising: whether the inference steps are chosen per image on held-out pixels.</summary>
     public bool AutomaticSteps => _step.AutomaticSteps;
 

@@ -25,11 +25,14 @@ namespace Microsoft.ML.IINR;
 /// <param name="HoldOutFraction">Denoising: the fraction of pixels held out.</param>
 /// <param name="MaxSteps">Denoising: the largest step count tried.</param>
 /// <param name="Refit">Denoising: fit again on all pixels after choosing.</param>
+/// <param name="BackProjectionRounds">Super-resolution: rounds of back-projection of the output onto the input
+/// (<see cref="IINROptions.BackProjectionRounds"/>); 0 for denoising.</param>
 internal sealed record ImageStep(IINRImageTask Task, double Scale, InrOptions Model, int TrainingScale,
-    bool AutomaticSteps, double HoldOutFraction, int MaxSteps, bool Refit)
+    bool AutomaticSteps, double HoldOutFraction, int MaxSteps, bool Refit, int BackProjectionRounds)
 {
-    /// <summary>Version of the payload written by <see cref="ToPayload"/>.</summary>
-    private const int PayloadVersion = 1;
+    /// <summary>Version of the payload written by <see cref="ToPayload"/>. Version 1 (before back-projection) is read
+    /// with no back-projection, so a step saved then renders as it did.</summary>
+    private const int PayloadVersion = 2;
 
     private const int HashLength = 32;
 
@@ -48,7 +51,7 @@ internal sealed record ImageStep(IINRImageTask Task, double Scale, InrOptions Mo
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var model = options.Model with { Seed = env.Seed(options.Model.Seed), Threads = options.Model.Threads ?? 1 };
-        var step = new ImageStep(task, scale, model, options.TrainingScale, automaticSteps, holdOutFraction, maxSteps, refit);
+        var step = new ImageStep(task, scale, model, options.TrainingScale, automaticSteps, holdOutFraction, maxSteps, refit, options.BackProjectionRounds);
         step.Validate();
         return step;
     }
@@ -62,8 +65,13 @@ internal sealed record ImageStep(IINRImageTask Task, double Scale, InrOptions Mo
             throw new ArgumentOutOfRangeException("scale", Scale, $"The scale of an image step must be a finite value from 1 to 64 (the output as a multiple of the input size); got {Scale}.");
         if (TrainingScale is < 1 or > 64)
             throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), TrainingScale, $"TrainingScale must be between 1 and 64; got {TrainingScale}.");
+        if (BackProjectionRounds is < 0 or > IINROptions.MaxBackProjectionRounds)
+            throw new ArgumentOutOfRangeException(nameof(IINROptions.BackProjectionRounds), BackProjectionRounds,
+                $"BackProjectionRounds must be between 0 and {IINROptions.MaxBackProjectionRounds}; got {BackProjectionRounds}.");
         Model.Validate();
         if (Task != IINRImageTask.Denoising) return;
+        if (BackProjectionRounds != 0)
+            throw new ArgumentOutOfRangeException(nameof(IINROptions.BackProjectionRounds), BackProjectionRounds, "Denoising renders at the input's size: BackProjectionRounds must be 0.");
         if (TrainingScale != 1)
             throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), TrainingScale, "Denoising fits the noisy pixels themselves: TrainingScale must be 1.");
         if (!(HoldOutFraction > 0 && HoldOutFraction < 0.5))
@@ -109,6 +117,7 @@ internal sealed record ImageStep(IINRImageTask Task, double Scale, InrOptions Mo
         {
             Model = Model with { Seed = RowSeed(image) },
             TrainingScale = TrainingScale,
+            BackProjectionRounds = BackProjectionRounds,
             CancellationToken = cancellationToken,
         };
         var clock = Stopwatch.StartNew();
@@ -121,12 +130,12 @@ internal sealed record ImageStep(IINRImageTask Task, double Scale, InrOptions Mo
     // ---- persistence ----
 
     private sealed record Payload(int Version, IINRImageTask Task, double Scale, InrOptions Model, int TrainingScale,
-        bool AutomaticSteps, double HoldOutFraction, int MaxSteps, bool Refit);
+        bool AutomaticSteps, double HoldOutFraction, int MaxSteps, bool Refit, int BackProjectionRounds = 0);
 
     /// <summary>The step as UTF-8 JSON followed by its SHA-256 (one checksum per saved component).</summary>
     internal byte[] ToPayload()
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(PayloadVersion, Task, Scale, Model, TrainingScale, AutomaticSteps, HoldOutFraction, MaxSteps, Refit), Json);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Payload(PayloadVersion, Task, Scale, Model, TrainingScale, AutomaticSteps, HoldOutFraction, MaxSteps, Refit, BackProjectionRounds), Json);
         return [.. json, .. SHA256.HashData(json)];
     }
 
@@ -147,11 +156,14 @@ internal sealed record ImageStep(IINRImageTask Task, double Scale, InrOptions Mo
         {
             throw new InvalidDataException($"its settings are not valid JSON: {e.Message}", e);
         }
-        if (saved.Version != PayloadVersion)
-            throw new InvalidDataException($"its settings have version {saved.Version}; this library reads version {PayloadVersion}");
+        if (saved.Version is < 1 or > PayloadVersion)
+            throw new InvalidDataException($"its settings have version {saved.Version}; this library reads versions 1 to {PayloadVersion}");
+        if (saved.Version == 1 && saved.BackProjectionRounds != 0)
+            throw new InvalidDataException("its settings have version 1, which has no back-projection, but name BackProjectionRounds");
         if (saved.Model is null || saved.Model.Seed is null || saved.Model.Threads is null)
             throw new InvalidDataException("its model options lack the resolved seed or thread count");
-        var step = new ImageStep(saved.Task, saved.Scale, saved.Model, saved.TrainingScale, saved.AutomaticSteps, saved.HoldOutFraction, saved.MaxSteps, saved.Refit);
+        var step = new ImageStep(saved.Task, saved.Scale, saved.Model, saved.TrainingScale, saved.AutomaticSteps, saved.HoldOutFraction, saved.MaxSteps, saved.Refit,
+            saved.BackProjectionRounds);
         try
         {
             step.Validate();

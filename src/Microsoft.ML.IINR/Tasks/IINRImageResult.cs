@@ -17,7 +17,8 @@ public sealed class IINRImageResult : IDisposable
     }
 
     /// <summary>The output: the fitted model rendered at the requested size with <see cref="IINRTransformer.Steps"/>
-    /// steps. Raw values, not clamped (an 8-bit file or <see cref="SignalImage.Clamp01"/> clips them to [0, 1]).</summary>
+    /// steps; for super-resolution, then back-projected onto the input (<see cref="IINROptions.BackProjectionRounds"/>).
+    /// Raw values, not clamped (an 8-bit file or <see cref="SignalImage.Clamp01"/> clips them to [0, 1]).</summary>
     public SignalImage Image { get; }
 
     /// <summary>The fitted model, with the inference steps the output was rendered with, in the input image's frame
@@ -34,7 +35,7 @@ public sealed class IINRImageResult : IDisposable
     /// automatic steps, the choice of steps (and the refit).</summary>
     public double TrainSeconds { get; }
 
-    /// <summary>Wall time of rendering <see cref="Image"/>, in seconds.</summary>
+    /// <summary>Wall time of rendering <see cref="Image"/> (and of its back-projection), in seconds.</summary>
     public double RenderSeconds { get; }
 
     /// <summary>How the inference steps were chosen (<see cref="IINRCatalog.Denoise"/> with automatic steps); null otherwise.</summary>

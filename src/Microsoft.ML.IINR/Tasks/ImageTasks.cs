@@ -32,7 +32,8 @@ internal static class ImageTasks
         var (width, height) = ImageFrame.Of(image).Scaled(scale);
         if ((long)width * height > MaxOutputPixels)
             throw new ArgumentOutOfRangeException(nameof(scale), scale, $"Scale {scale} gives a {width}×{height} output, more than {MaxOutputPixels / (1024 * 1024)} megapixels.");
-        return FitAndRender(env, image, options, width, height);
+        ArgumentNullException.ThrowIfNull(options);
+        return FitAndRender(env, image, options, width, height, options.BackProjectionRounds);
     }
 
     internal static IINRImageResult Denoise(ContextEnvironment env, SignalImage noisy, IINROptions options,
@@ -47,6 +48,8 @@ internal static class ImageTasks
         options.Validate();
         if (options.TrainingScale != 1)
             throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), options.TrainingScale, "Denoising fits the noisy pixels themselves: TrainingScale must be 1.");
+        if (options.BackProjectionRounds != 0)
+            throw new ArgumentOutOfRangeException(nameof(IINROptions.BackProjectionRounds), options.BackProjectionRounds, "Denoising renders at the input's size: BackProjectionRounds must be 0.");
         if (!automaticSteps)
             return FitAndRender(env, noisy, options, noisy.Width, noisy.Height);
 
@@ -119,15 +122,16 @@ internal static class ImageTasks
         return (new TrainingSet(trainX, 2, trainY, c), new TrainingSet(heldX, 2, heldY, c));
     }
 
-    // Fits the whole image through the estimator, then renders the output.
-    private static IINRImageResult FitAndRender(ContextEnvironment env, SignalImage image, IINROptions options, int width, int height)
+    // Fits the whole image through the estimator, then renders the output (back-projected onto the input when it is larger).
+    private static IINRImageResult FitAndRender(ContextEnvironment env, SignalImage image, IINROptions options, int width, int height,
+        int backProjectionRounds = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var model = Fit(env, image, options);
         try
         {
-            return Render(model, image, options.TrainingScale, width, height, clock.Elapsed.TotalSeconds, null);
+            return Render(model, image, options.TrainingScale, width, height, clock.Elapsed.TotalSeconds, null, backProjectionRounds);
         }
         catch
         {
@@ -139,9 +143,11 @@ internal static class ImageTasks
     private static IINRTransformer Fit(ContextEnvironment env, SignalImage image, IINROptions options) =>
         new IINREstimator(env, options).Fit(IINRDataLoaders.ImageView(image, options.CoordinatesColumnName, options.SignalColumnName));
 
-    // The output at width×height, and the observation PSNR: the render at the training scale, area-averaged back, against the input.
+    // The output at width×height, and the observation PSNR: the render at the training scale, area-averaged back, against the
+    // input. An output larger than the input is then corrected by backProjectionRounds of back-projection onto it: training
+    // matched the observations at the training scale, not at the output's.
     private static IINRImageResult Render(IINRTransformer model, SignalImage observed, int scale, int width, int height,
-        double trainSeconds, StepSelection? selection)
+        double trainSeconds, StepSelection? selection, int backProjectionRounds = 0)
     {
         var clock = Stopwatch.StartNew();
         var output = model.RenderSignalImage(width, height);
@@ -149,6 +155,13 @@ internal static class ImageTasks
         int fineWidth = observed.Width * scale, fineHeight = observed.Height * scale;
         var fine = width == fineWidth && height == fineHeight ? output : model.RenderSignalImage(fineWidth, fineHeight);
         double psnr = ImageMetrics.Psnr(scale == 1 ? fine : Resampling.DownscaleArea(fine, scale), observed);
+        bool larger = width >= observed.Width && height >= observed.Height && (long)width * height > (long)observed.Width * observed.Height;
+        if (backProjectionRounds > 0 && larger)
+        {
+            clock.Restart();
+            Resampling.BackProject(output, observed, backProjectionRounds);
+            renderSeconds += clock.Elapsed.TotalSeconds;
+        }
         return new IINRImageResult(model, output, psnr, trainSeconds, renderSeconds, selection);
     }
 }

@@ -171,6 +171,7 @@ public sealed class ImageCommandTests
             Assert.IsTrue(double.IsFinite(Number(r, name)), name);
         Assert.IsTrue(Number(r, "bicubicPsnr") > 12, "bicubic of a 2× area-downscaled TestScene is a sane baseline");
         Assert.AreEqual(2, Number(r, "trainScale"));
+        Assert.AreEqual(TaskPresets.SuperResolutionBackProjectionRounds, Number(r, "backProjectionRounds"));
         Assert.AreEqual(15, r.GetProperty("options").GetProperty("omega0").GetDouble(), "superres's measured ω0 default for SIREN");
         Assert.AreEqual(JsonValueKind.Null, r.GetProperty("options").GetProperty("headLearningRate").ValueKind, "no head rate unless asked for");
         Assert.AreEqual("resampled", r.GetProperty("options").GetProperty("noise").GetString(), "superres's preset resamples Z");
@@ -186,6 +187,13 @@ public sealed class ImageCommandTests
         var rz = h.ReadReport("srz.json");
         Assert.AreEqual("fixed", rz.GetProperty("options").GetProperty("noise").GetString());
         Assert.AreNotEqual(Number(r, "psnr"), Number(rz, "psnr"));
+        // Without back-projection the output is the network's render: the saved model rendered at the same size.
+        h.RunTiny("superres", "--input", h.PathOf("lr.png"), "--scale", "2", "--output", h.PathOf("sr0.png"), "--back-projection", "0",
+            "--model", h.PathOf("sr0.zip"), "--report", h.PathOf("sr0.json"), "--quiet").Succeeded();
+        Assert.AreEqual(0, Number(h.ReadReport("sr0.json"), "backProjectionRounds"));
+        h.Run("render", "--model", h.PathOf("sr0.zip"), "--width", "32", "--output", h.PathOf("sr0r.png"), "--quiet").Succeeded();
+        CollectionAssert.AreEqual(ImageFile.Load(h.PathOf("sr0r.png")).Data, ImageFile.Load(h.PathOf("sr0.png")).Data);
+        CollectionAssert.AreNotEqual(ImageFile.Load(h.PathOf("sr.png")).Data, ImageFile.Load(h.PathOf("sr0.png")).Data, "the preset's rounds change the output");
 
         // Zero-shot at 3× without a reference; the saved model renders in the low-resolution image's frame.
         var run = h.RunTiny("superres", "--input", h.PathOf("lr.png"), "--scale", "3", "--output", h.PathOf("sr3.png")).Succeeded();

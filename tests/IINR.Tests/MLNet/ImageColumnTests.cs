@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using IINR.Signals;
 using IINR.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.IINR;
+using Microsoft.ML.IINR.Internal;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms.Image;
 using static IINR.Tests.MLNet.MLNetTestData;
@@ -124,6 +127,7 @@ public sealed class ImageColumnTests
         var loaded = fresh.Model.Load(path, out _);
         var reloaded = Assert.IsInstanceOfType<IINRImageTransformer>(loaded);
         Assert.AreEqual(step.ModelOptions, reloaded.ModelOptions);
+        Assert.AreEqual(TaskPresets.SuperResolutionBackProjectionRounds, reloaded.BackProjectionRounds);
         CollectionAssert.AreEqual(new[] { sequential[1] }, Read(loaded.Transform(Rows(fresh, images[1])), "HighRes"));
     }
 
@@ -180,8 +184,31 @@ public sealed class ImageColumnTests
         var denoiseAtScale = Tiny(IINROptions.ForDenoising());
         denoiseAtScale.TrainingScale = 2;
         Assert.AreEqual("TrainingScale", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.IINR.DenoiseImages("Out", "Image", denoiseAtScale)).ParamName);
+        var denoiseProjected = Tiny(IINROptions.ForDenoising());
+        denoiseProjected.BackProjectionRounds = 5;
+        Assert.AreEqual("BackProjectionRounds", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.IINR.DenoiseImages("Out", "Image", denoiseProjected)).ParamName);
         Assert.AreEqual("ConcurrentFits", Assert.ThrowsExactly<ArgumentOutOfRangeException>(
             () => ml.Transforms.IINR.DenoiseImages("Out", "Image", execution: new IINRImageExecution { ConcurrentFits = -1 })).ParamName);
+    }
+
+    [TestMethod]
+    public void AStepSavedBeforeBackProjectionLoadsWithoutIt()
+    {
+        var step = ImageStep.Create(ContextEnvironment.Of(new MLContext(seed: 0).Transforms), IINRImageTask.SuperResolution, 4, Tiny(IINROptions.ForSuperResolution()));
+        Assert.AreEqual(TaskPresets.SuperResolutionBackProjectionRounds, step.BackProjectionRounds);
+        Assert.AreEqual(step, ImageStep.FromPayload(step.ToPayload()));
+
+        // Version 1 had no BackProjectionRounds: such a step renders as it did, without back-projection.
+        byte[] Version1(bool keepRounds)
+        {
+            var json = JsonNode.Parse(step.ToPayload().AsSpan(0, step.ToPayload().Length - 32))!.AsObject();
+            json["Version"] = 1;
+            if (!keepRounds) json.Remove("BackProjectionRounds");
+            var bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
+            return [.. bytes, .. SHA256.HashData(bytes)];
+        }
+        Assert.AreEqual(step with { BackProjectionRounds = 0 }, ImageStep.FromPayload(Version1(keepRounds: false)));
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => ImageStep.FromPayload(Version1(keepRounds: true))).Message, "version 1");
     }
 
     [TestMethod]

@@ -17,6 +17,9 @@ public sealed class OptionsTests
         Assert.IsNull(options.Model.Seed, "no seed given: the MLContext's is used");
         Assert.AreEqual(("Coordinates", "Signal", "Reconstruction"), (options.CoordinatesColumnName, options.SignalColumnName, options.OutputColumnName));
         Assert.AreEqual(1, options.TrainingScale);
+        Assert.AreEqual(0, options.BackProjectionRounds, "the render as it is unless the super-resolution preset asks");
+        Assert.AreEqual(TaskPresets.SuperResolutionBackProjectionRounds, IINROptions.ForSuperResolution().BackProjectionRounds);
+        Assert.AreEqual(0, IINROptions.ForDenoising().BackProjectionRounds);
         Assert.IsNull(options.Progress);
         Assert.AreEqual(CancellationToken.None, options.CancellationToken);
         options.Validate();
@@ -32,6 +35,8 @@ public sealed class OptionsTests
         Assert.AreEqual(nameof(InrOptions.Omega0), e.ParamName);
         e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(new IINROptions { TrainingScale = 65 }.Validate);
         Assert.AreEqual(nameof(IINROptions.TrainingScale), e.ParamName);
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(new IINROptions { BackProjectionRounds = -1 }.Validate);
+        Assert.AreEqual(nameof(IINROptions.BackProjectionRounds), e.ParamName);
         var e2 = Assert.ThrowsExactly<ArgumentException>(new IINROptions { OutputColumnName = "" }.Validate);
         Assert.AreEqual(nameof(IINROptions.OutputColumnName), e2.ParamName);
         var e3 = Assert.ThrowsExactly<ArgumentNullException>(new IINROptions { Model = null! }.Validate);

@@ -31,9 +31,26 @@ public sealed class TaskTests
         Assert.AreEqual("25×20×3", result.Image.Shape, "the frame at 2.5× the input size");
         Assert.AreEqual(ImageFrame.Of(low), result.Model.Image);
 
-        // One path: the same fit through the estimator on LoadFromImage's view, rendered at the same size.
+        // One path: the same fit through the estimator on LoadFromImage's view, rendered at the same size and then
+        // back-projected onto the input (the preset's rounds), so that the output area-averages back to it.
+        Assert.AreEqual(TaskPresets.SuperResolutionBackProjectionRounds, options.BackProjectionRounds);
         using var direct = ml.Transforms.IINR.Fit(ml.Data.LoadFromImage(low), options);
-        CollectionAssert.AreEqual(direct.RenderSignalImage(25, 20).Data, result.Image.Data);
+        var render = direct.RenderSignalImage(25, 20);
+        var expected = new SignalImage(25, 20, 3, render.Data.ToArray());
+        Resampling.BackProject(expected, low, options.BackProjectionRounds);
+        CollectionAssert.AreEqual(expected.Data, result.Image.Data);
+        CollectionAssert.AreEqual(render.Data, result.Model.RenderSignalImage(25, 20).Data, "the model itself is left as fitted");
+        var back = Resampling.ResizeArea(result.Image, 10, 8);
+        for (int i = 0; i < low.Data.Length; i++) Assert.AreEqual(low.Data[i], back.Data[i], 1e-3, $"value {i} of the output, area-averaged back");
+
+        // Without back-projection the output is the render itself.
+        options.BackProjectionRounds = 0;
+        using (var raw = ml.Transforms.IINR.SuperResolve(low, 2.5, options))
+            CollectionAssert.AreEqual(render.Data, raw.Image.Data);
+        options.BackProjectionRounds = IINROptions.MaxBackProjectionRounds + 1;
+        Assert.AreEqual(nameof(IINROptions.BackProjectionRounds),
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.IINR.SuperResolve(low, 2.5, options)).ParamName);
+        options.BackProjectionRounds = TaskPresets.SuperResolutionBackProjectionRounds;
 
         // The observation PSNR is the 2× render averaged back to the input grid, against the input.
         var seen = Resampling.DownscaleArea(result.Model.RenderSignalImage(20, 16), 2);

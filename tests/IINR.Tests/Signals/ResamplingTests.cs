@@ -198,4 +198,55 @@ public sealed class ResamplingTests
         CollectionAssert.AreEqual(Resampling.UpscaleBicubic(low, 4).Data, Resampling.UpscaleBackProjection(low, 4, rounds: 0).Data);
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Resampling.UpscaleBackProjection(low, 4, rounds: -1));
     }
+
+    [TestMethod]
+    public void BackProjectCorrectsAnyEnlargementUntilItAveragesBackToTheObservedImage()
+    {
+        var low = Random(10, 8, 3, 5);
+        foreach (var (w, h) in new[] { (40, 32), (25, 20), (13, 8) }) // 4×, 2.5×, and a stretch of one axis
+        {
+            var estimate = Random(w, h, 3, 7); // an estimate that has nothing to do with the observations
+            var original = estimate.Data.ToArray();
+            double before = MaxDifference(Resampling.ResizeArea(estimate, 10, 8), low);
+            Resampling.BackProject(estimate, low);
+            double after = MaxDifference(Resampling.ResizeArea(estimate, 10, 8), low);
+            Assert.IsGreaterThan(0.1, before, $"{w}×{h}: the estimate starts inconsistent");
+            Assert.IsLessThan(1e-3, after, $"{w}×{h}: after the rounds it area-averages back to the observed image");
+            // The correction is smooth (bicubic) at the observed pixels' scale, so at 2.5× and more the estimate's own
+            // pixel-to-pixel detail survives it.
+            if (w >= 25)
+                Assert.IsGreaterThan(0.8, Correlation(Differences(original, w), Differences(estimate.Data, w)), $"{w}×{h}: the detail is kept");
+        }
+
+        var copy = Random(40, 32, 3, 7);
+        var untouched = copy.Data.ToArray();
+        Resampling.BackProject(copy, low, rounds: 0);
+        CollectionAssert.AreEqual(untouched, copy.Data, "0 rounds leave the estimate as it is");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Resampling.BackProject(copy, low, rounds: -1));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Resampling.BackProject(Random(40, 32, 1, 7), low)).Message, "channels");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Resampling.BackProject(Random(9, 32, 3, 7), low)).Message, "smaller");
+    }
+
+    // Horizontal neighbour differences of an interleaved 3-channel image of the given width.
+    static double[] Differences(float[] data, int width)
+    {
+        var d = new List<double>();
+        for (int i = 0; i + 3 < data.Length; i++)
+            if ((i / 3) % width != width - 1) d.Add(data[i + 3] - data[i]);
+        return [.. d];
+    }
+
+    static double Correlation(double[] a, double[] b)
+    {
+        double ma = a.Average(), mb = b.Average(), ab = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.Length; i++) { ab += (a[i] - ma) * (b[i] - mb); aa += (a[i] - ma) * (a[i] - ma); bb += (b[i] - mb) * (b[i] - mb); }
+        return ab / Math.Sqrt(aa * bb);
+    }
+
+    static double MaxDifference(SignalImage a, SignalImage b)
+    {
+        double max = 0;
+        for (int i = 0; i < a.Data.Length; i++) max = Math.Max(max, Math.Abs(a.Data[i] - b.Data[i]));
+        return max;
+    }
 }
