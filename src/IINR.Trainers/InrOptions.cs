@@ -33,6 +33,11 @@ public sealed record InrOptions
     /// are refused by <see cref="Validate"/>.</summary>
     public double? Scale { get; init; }
 
+    /// <summary>FINER: its first layer's biases are drawn from U(−k, k) with k this range (FINER's k). A bias moves a unit
+    /// along sin((|z| + 1)·z), whose frequency grows with |z|, so a wider range starts more units at higher frequencies.
+    /// Default 1 (FINER's code); a finite value ≥ 0. Only initialisation reads it.</summary>
+    public double FinerBiasRange { get; init; } = 1;
+
     /// <summary>Frequencies of the Fourier-feature encoding: random Gaussian or positional. Default <see cref="FourierEncoding.Gaussian"/>.</summary>
     public FourierEncoding FourierEncoding { get; init; } = FourierEncoding.Gaussian;
 
@@ -204,6 +209,8 @@ public sealed record InrOptions
         CheckPositive(LearningRate, nameof(LearningRate));
         CheckPositive(HeadLearningRate, nameof(HeadLearningRate));
         CheckWireGain();
+        if (!double.IsFinite(FinerBiasRange) || FinerBiasRange < 0)
+            throw new ArgumentOutOfRangeException(nameof(FinerBiasRange), FinerBiasRange, $"FinerBiasRange must be a finite value ≥ 0; got {FinerBiasRange}.");
         if (!double.IsFinite(StateNoise) || StateNoise < 0)
             throw new ArgumentOutOfRangeException(nameof(StateNoise), StateNoise, "StateNoise must be a finite value ≥ 0.");
         if (!double.IsFinite(FinalLearningRateFactor) || FinalLearningRateFactor <= 0 || FinalLearningRateFactor > 1)

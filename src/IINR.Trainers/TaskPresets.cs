@@ -44,6 +44,9 @@ public static class TaskPresets
     const double SuperResolutionSineOmega0 = 15; // SIREN
     // FINER's activation sin((|z|+1)·z) reaches higher frequencies than SIREN's at the same ω0, so it needs a lower one.
     const double SuperResolutionFinerOmega0 = 8;
+    // FINER's first-layer biases: FINER's U(−1, 1) starts units up the sine's rising frequency; a narrower range starts them
+    // lower, which suits the s² unknowns between observed pixels.
+    const double SuperResolutionFinerBiasRange = 0.3;
     // I-FINER: under the unbounded gate, gate and b may change sign together, and where both cross zero between the observed
     // pixels the render draws dark contour lines; a gate in (0, 2) leaves the sign to b. 1 + tanh has the identity's slope at 0.
     const GateActivation SuperResolutionFinerGate = GateActivation.OnePlusTanh;
@@ -258,6 +261,7 @@ public static class TaskPresets
             _ => null,
         },
         LearningRate = backbone is BackboneKind.Wire ? SuperResolutionWireLearningRate : null,
+        FinerBiasRange = backbone is BackboneKind.Finer ? SuperResolutionFinerBiasRange : new InrOptions().FinerBiasRange,
         Gate = ImageGate(backbone, finer: SuperResolutionFinerGate),
     }, SuperResolutionFourierScale);
 

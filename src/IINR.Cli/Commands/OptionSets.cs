@@ -110,6 +110,10 @@ internal sealed class TrainingOptionSet
         {
             Description = $"Octaves L of the positional encoding (2·D·L encoded inputs); ⌊log2 N⌋ reaches the Nyquist frequency of N samples along an axis. Default: {defaults.FourierOctaves}.",
         };
+        FinerBiasRange = new Option<double?>("--finer-bias-range")
+        {
+            Description = $"FINER's first-layer biases are drawn from U(−k, k): a wider range starts more units at higher frequencies. Default: the task preset's ({TaskPresets.Fitting(BackboneKind.Finer).FinerBiasRange:0.###} for fit, {TaskPresets.SuperResolution(BackboneKind.Finer).FinerBiasRange:0.###} for superres).",
+        };
         Z = new Option<string?>("--z")
         {
             Description = "Z in training: fixed (one draw per coordinate, reused every iteration and at inference; the paper's reading) or resampled " +
@@ -143,6 +147,7 @@ internal sealed class TrainingOptionSet
     public Option<int?> FourierFeatures { get; }
     public Option<double?> FourierSigma { get; }
     public Option<int?> FourierOctaves { get; }
+    public Option<double?> FinerBiasRange { get; }
     public Option<string?> Z { get; }
     public Option<string?> Gate { get; }
     public Option<int> Seed { get; }
@@ -151,7 +156,7 @@ internal sealed class TrainingOptionSet
 
     /// <summary>The options, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
-        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, FourierEncoding, FourierFeatures, FourierSigma, FourierOctaves, Z, Gate, Seed, Device, Threads }.OfType<Option>();
+        new Option?[] { Backbone, Baseline, Iterations, HiddenLayers, HiddenSize, Steps, Omega0, Scale, LearningRate, HeadLearningRate, FourierEncoding, FourierFeatures, FourierSigma, FourierOctaves, FinerBiasRange, Z, Gate, Seed, Device, Threads }.OfType<Option>();
 
     /// <summary>The command's preset (or <paramref name="preset"/>, e.g. one sized to the input) with the flags given,
     /// validated by the library (an invalid value is an <see cref="ArgumentException"/> naming the option, which
@@ -176,6 +181,7 @@ internal sealed class TrainingOptionSet
             FourierFeatureCount = r.GetValue(FourierFeatures) ?? m.FourierFeatureCount,
             FourierScale = r.GetValue(FourierSigma) ?? m.FourierScale,
             FourierOctaves = r.GetValue(FourierOctaves) ?? m.FourierOctaves,
+            FinerBiasRange = r.GetValue(FinerBiasRange) ?? m.FinerBiasRange,
             Noise = r.GetValue(Z) is string z ? Enum.Parse<NoiseMode>(z, ignoreCase: true) : m.Noise, // the parser accepts only the two names
             Gate = r.GetValue(Gate) is string gate ? Enum.Parse<GateActivation>(gate.Replace("-", ""), ignoreCase: true) : m.Gate, // likewise, GateNames
             Seed = r.GetValue(Seed),
@@ -265,6 +271,7 @@ internal static class OptionFlags
         [nameof(InrOptions.FourierFeatureCount)] = "--fourier-features",
         [nameof(InrOptions.FourierScale)] = "--fourier-sigma",
         [nameof(InrOptions.FourierOctaves)] = "--fourier-octaves",
+        [nameof(InrOptions.FinerBiasRange)] = "--finer-bias-range",
         [nameof(InrOptions.Noise)] = "--z",
         [nameof(InrOptions.Gate)] = "--gate",
         [nameof(InrOptions.Threads)] = "--threads",

@@ -44,6 +44,7 @@ public sealed class BadInputTests
         Fails(ExitCodes.Usage, "--steps must be between 1 and 1000; got 0", "fit", "--steps", "0");
         Fails(ExitCodes.Usage, "--train-scale must be between 1 and 64; got 0", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--train-scale", "0");
         Fails(ExitCodes.Usage, "--back-projection must be between 0 and 1000; got -1", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--back-projection", "-1");
+        Fails(ExitCodes.Usage, "--finer-bias-range must be a finite value ≥ 0; got -1", "superres", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--backbone", "finer", "--finer-bias-range", "-1");
         Fails(ExitCodes.Usage, "--hold-out: The hold-out fraction must lie in (0, 0.5); got 0.7", "denoise", "--input", _h.PathOf("small.png"), "--output", _h.PathOf("x.png"), "--hold-out", "0.7", "--iterations", "1", "--hidden-size", "4");
         Fails(ExitCodes.Usage, "--batch-size must be between 1", "occupancy", "--batch-size", "0");
         Fails(ExitCodes.Usage, "--iterations must be between 1", "bench", "--iterations", "0");

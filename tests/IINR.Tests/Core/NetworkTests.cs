@@ -63,6 +63,23 @@ public sealed class NetworkTests
     }
 
     [TestMethod]
+    public void FinersFirstLayerBiasesSpanTheBiasRange()
+    {
+        // The first layer holds ω0·b (the scale folded in); b ~ U(−k, k).
+        const double omega0 = 8;
+        foreach (double k in new[] { 1.0, 0.3 })
+        {
+            using var gen = new Generator(3);
+            using var finer = (FinerBackbone)Backbone.Create(new InrOptions { Backbone = BackboneKind.Finer, HiddenLayers = 1, HiddenSize = 512, Omega0 = omega0, FinerBiasRange = k }, 2, 3, gen);
+            var b = Values(finer.named_parameters().First(t => t.name == "layers.0.bias").parameter).Select(v => v.Real / omega0).ToArray();
+            Assert.IsLessThanOrEqualTo(k + 1e-6, b.Max(Math.Abs), $"k = {k}: inside the range");
+            Assert.IsGreaterThan(0.9 * k, b.Max(Math.Abs), $"k = {k}: 512 draws reach near its end");
+        }
+        Assert.AreEqual(nameof(InrOptions.FinerBiasRange),
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(new InrOptions { FinerBiasRange = double.NaN }.Validate).ParamName);
+    }
+
+    [TestMethod]
     public void WireUsesComplexWeightsAndNarrowerWidth()
     {
         using var gen = new Generator(0);

@@ -184,6 +184,8 @@ public sealed class OptionsTests
             Assert.AreEqual(kind == BackboneKind.Siren ? 15.0 : kind == BackboneKind.Finer ? 8.0 : kind == BackboneKind.Wire ? 4.0 : (double?)null, sr.Model.Omega0, $"super-resolution ω0 of {kind}");
             Assert.AreEqual(kind == BackboneKind.Wire ? 4.0 : kind == BackboneKind.Gauss ? 5.0 : (double?)null, sr.Model.Scale, $"super-resolution s0 / s of {kind}");
             Assert.AreEqual(kind == BackboneKind.Wire ? 5e-3 : (double?)null, sr.Model.LearningRate, $"super-resolution learning rate of {kind}");
+            Assert.AreEqual(kind == BackboneKind.Finer ? 0.3 : 1.0, sr.Model.FinerBiasRange, $"super-resolution FINER bias range of {kind}");
+            Assert.AreEqual(1.0, fit.Model.FinerBiasRange, $"fitting keeps FINER's own bias range ({kind})");
             Assert.AreEqual(sine ? 10.0 : kind == BackboneKind.Wire ? 5.0 : (double?)null, denoise.Model.Omega0, $"denoising ω0 of {kind}");
             Assert.AreEqual(sine ? 15.0 : kind == BackboneKind.Wire ? 5.0 : (double?)null, occupancy.Model.Omega0, $"occupancy ω0 of {kind}");
             Assert.AreEqual(kind is BackboneKind.Wire or BackboneKind.Gauss ? 5.0 : (double?)null, denoise.Model.Scale, $"denoising scale of {kind}");

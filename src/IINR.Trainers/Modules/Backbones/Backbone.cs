@@ -28,7 +28,7 @@ public abstract class Backbone : nn.Module<Tensor, Tensor>
         BackboneKind.Siren => new SirenBackbone(inputDims, channels, options.HiddenLayers, options.HiddenSize, options.EffectiveOmega0, generator),
         BackboneKind.Wire => new WireBackbone(inputDims, channels, options.HiddenLayers, options.HiddenSize, options.EffectiveOmega0, options.EffectiveScale, generator),
         BackboneKind.Gauss => new GaussBackbone(inputDims, channels, options.HiddenLayers, options.HiddenSize, options.EffectiveScale, generator),
-        BackboneKind.Finer => new FinerBackbone(inputDims, channels, options.HiddenLayers, options.HiddenSize, options.EffectiveOmega0, generator),
+        BackboneKind.Finer => new FinerBackbone(inputDims, channels, options.HiddenLayers, options.HiddenSize, options.EffectiveOmega0, generator, options.FinerBiasRange),
         BackboneKind.FourierFeatures => options.FourierEncoding == FourierEncoding.Positional
             ? FourierFeaturesBackbone.Positional(inputDims, channels, options.HiddenLayers, options.HiddenSize, options.FourierOctaves, generator)
             : new FourierFeaturesBackbone(inputDims, channels, options.HiddenLayers, options.HiddenSize, options.FourierFeatureCount, options.FourierScale, generator),

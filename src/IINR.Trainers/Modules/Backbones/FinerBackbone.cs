@@ -6,15 +6,16 @@ namespace IINR.Trainers.Backbones;
 /// <summary>
 /// FINER (Liu et al. 2024): variable-periodic sines sin(ω0·(|z| + 1)·z), with the factor |z| + 1
 /// held out of the gradient as in FINER's code. SIREN's weight initialisation; the first layer's
-/// bias is drawn from U(−1, 1), a wider range that lets the first layer pick varied frequencies.
+/// bias is drawn from U(−k, k) (k = 1 in FINER's code), a wider range that lets the first layer pick varied frequencies.
 /// </summary>
 public sealed class FinerBackbone : Backbone
 {
     readonly TorchSharp.Modules.ModuleList<DenseLayer> layers;
     readonly long _madds;
 
-    /// <summary>Creates a FINER network with D→H, <paramref name="hiddenLayers"/>×(H→H), H→C.</summary>
-    public FinerBackbone(int inputDims, int channels, int hiddenLayers, int hidden, double omega0, Generator generator)
+    /// <summary>Creates a FINER network with D→H, <paramref name="hiddenLayers"/>×(H→H), H→C, the first layer's biases
+    /// drawn from U(−<paramref name="firstBiasRange"/>, <paramref name="firstBiasRange"/>).</summary>
+    public FinerBackbone(int inputDims, int channels, int hiddenLayers, int hidden, double omega0, Generator generator, double firstBiasRange = 1)
         : base(nameof(FinerBackbone), inputDims, channels)
     {
         Omega0 = omega0;
@@ -25,7 +26,7 @@ public sealed class FinerBackbone : Backbone
             int fanIn = widths[i];
             bool last = i + 2 == widths.Length;
             double w = i == 0 ? 1.0 / fanIn : Math.Sqrt(6.0 / fanIn) / omega0;
-            double b = i == 0 ? 1.0 : DenseLayer.DefaultBound(fanIn);
+            double b = i == 0 ? firstBiasRange : DenseLayer.DefaultBound(fanIn);
             layers.Add(new DenseLayer($"l{i}", fanIn, widths[i + 1], w, b, generator, last ? 1f : (float)omega0));
         }
         _madds = DenseMultiplyAdds(widths);
