@@ -124,9 +124,12 @@ public static class Resampling
 
     /// <summary>Corrects <paramref name="estimate"/> in place so that it area-averages back to <paramref name="observed"/>
     /// (iterative back-projection, Irani and Peleg 1991): <paramref name="rounds"/> times x += bicubic(observed − area(x)),
-    /// where area is <see cref="DownscaleArea"/> when the estimate is a whole multiple of the observed image and
-    /// <see cref="ResizeArea"/> otherwise. The correction is smooth (bicubic), so it keeps the estimate's detail and moves
-    /// each observed pixel's footprint to the observed mean.</summary>
+    /// with area = <see cref="ResizeArea"/> to the observed size and bicubic = <see cref="ResizeBicubic"/> to the estimate's.
+    /// The correction is smooth (bicubic), so it keeps the estimate's detail and moves each observed pixel's footprint to
+    /// the observed mean.</summary>
+    /// <remarks>Both maps are linear and separable, so the rounds run on the observed grid: x = x₀ + bicubic(c), with
+    /// c ← c + observed − area(x₀) − area(bicubic(c)), where area∘bicubic is a banded matrix per axis. The estimate is read
+    /// once and written once; the extra memory is one image of the estimate's size, whatever the rounds.</remarks>
     /// <param name="estimate">An estimate of the unknown image, at least as large as <paramref name="observed"/> in both
     /// dimensions and with its channel count; overwritten.</param>
     /// <param name="observed">The observed image, taken to be the area average of the unknown one.</param>
@@ -141,16 +144,60 @@ public static class Resampling
             throw new ArgumentException($"The estimate has {estimate.Channels} channels and the observed image {observed.Channels}; they must match.", nameof(estimate));
         if (estimate.Width < observed.Width || estimate.Height < observed.Height)
             throw new ArgumentException($"The estimate ({estimate.Width}×{estimate.Height}) is smaller than the observed image ({observed.Width}×{observed.Height}); back-projection corrects an enlargement.", nameof(estimate));
-        int factor = estimate.Width / observed.Width;
-        bool whole = estimate.Width == factor * observed.Width && estimate.Height == factor * observed.Height;
-        var residual = new SignalImage(observed.Width, observed.Height, observed.Channels);
+        if (rounds == 0) return;
+        int w = observed.Width, h = observed.Height;
+        AxisWeights downX = AreaWeights(estimate.Width, w), downY = AreaWeights(estimate.Height, h);
+        AxisWeights upX = BicubicWeights(w, estimate.Width), upY = BicubicWeights(h, estimate.Height);
+        AxisWeights roundTripX = Compose(downX, upX, w), roundTripY = Compose(downY, upY, h);
+
+        // What the estimate misses, observed − area(x₀); then the rounds on the observed grid.
+        var miss = ApplySeparable(estimate, downX, downY);
+        for (int i = 0; i < miss.Data.Length; i++) miss.Data[i] = observed.Data[i] - miss.Data[i];
+        var correction = new SignalImage(w, h, observed.Channels);
         for (int r = 0; r < rounds; r++)
         {
-            var down = whole ? DownscaleArea(estimate, factor) : ResizeArea(estimate, observed.Width, observed.Height);
-            for (int i = 0; i < residual.Data.Length; i++) residual.Data[i] = observed.Data[i] - down.Data[i];
-            var correction = ResizeBicubic(residual, estimate.Width, estimate.Height);
-            for (int i = 0; i < estimate.Data.Length; i++) estimate.Data[i] += correction.Data[i];
+            var seen = ApplySeparable(correction, roundTripX, roundTripY);
+            for (int i = 0; i < correction.Data.Length; i++) correction.Data[i] += miss.Data[i] - seen.Data[i];
         }
+        var up = ApplySeparable(correction, upX, upY);
+        for (int i = 0; i < estimate.Data.Length; i++) estimate.Data[i] += up.Data[i];
+    }
+
+    // The weights of first∘second along one axis (second maps length n to some m, first maps m back to n): row i of the
+    // product, as a banded n×n matrix in AxisWeights form.
+    private static AxisWeights Compose(AxisWeights first, AxisWeights second, int n)
+    {
+        var start = new int[n + 1];
+        var index = new List<int>();
+        var weight = new List<float>();
+        var row = new double[n];
+        var isTouched = new bool[n];
+        var touched = new List<int>();
+        for (int i = 0; i < n; i++)
+        {
+            start[i] = index.Count;
+            for (int k = first.Start[i]; k < first.Start[i + 1]; k++)
+            {
+                int j = first.Index[k];
+                for (int m = second.Start[j]; m < second.Start[j + 1]; m++)
+                {
+                    int l = second.Index[m];
+                    if (!isTouched[l]) { isTouched[l] = true; touched.Add(l); }
+                    row[l] += (double)first.Weight[k] * second.Weight[m];
+                }
+            }
+            touched.Sort();
+            foreach (int l in touched)
+            {
+                index.Add(l);
+                weight.Add((float)row[l]);
+                row[l] = 0;
+                isTouched[l] = false;
+            }
+            touched.Clear();
+        }
+        start[n] = index.Count;
+        return new AxisWeights(start, [.. index], [.. weight]);
     }
 
     /// <summary>Copies the rectangle with top-left corner (<paramref name="x"/>, <paramref name="y"/>) and the given size.</summary>
