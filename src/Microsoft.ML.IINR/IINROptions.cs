@@ -69,7 +69,7 @@ public sealed class IINROptions
     /// </summary>
     public int BackProjectionRounds { get; set; }
 
-    /// <summary>The most <see cref="BackProjectionRounds"/> accepted (each round resamples the output twice).</summary>
+    /// <summary>The most <see cref="BackProjectionRounds"/> accepted (each round resamples an input-sized image twice).</summary>
     public const int MaxBackProjectionRounds = 1000;
 
     /// <summary>Receives a training report every <see cref="InrOptions.ProgressInterval"/> iterations and at the end

@@ -146,6 +146,9 @@ public sealed class TaskTests
 
         var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.IINR.Denoise(noisy, options, holdOutFraction: 0.5));
         Assert.AreEqual("holdOutFraction", e.ParamName);
+        options.BackProjectionRounds = 5; // denoising renders at the input's size: nothing to project onto
+        e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.IINR.Denoise(noisy, options));
+        Assert.AreEqual(nameof(IINROptions.BackProjectionRounds), e.ParamName);
     }
 
     [TestMethod]
