@@ -35,8 +35,11 @@ public sealed record InrOptions
 
     /// <summary>FINER: its first layer's biases are drawn from U(−k, k) with k this range (FINER's k). A bias moves a unit
     /// along sin((|z| + 1)·z), whose frequency grows with |z|, so a wider range starts more units at higher frequencies.
-    /// Default 1 (FINER's code); a finite value ≥ 0. Only initialisation reads it.</summary>
-    public double FinerBiasRange { get; init; } = 1;
+    /// Default <see cref="DefaultFinerBiasRange"/>; a finite value ≥ 0. Only initialisation reads it.</summary>
+    public double FinerBiasRange { get; init; } = DefaultFinerBiasRange;
+
+    /// <summary>FINER's own <see cref="FinerBiasRange"/>, 1.</summary>
+    public const double DefaultFinerBiasRange = 1;
 
     /// <summary>Frequencies of the Fourier-feature encoding: random Gaussian or positional. Default <see cref="FourierEncoding.Gaussian"/>.</summary>
     public FourierEncoding FourierEncoding { get; init; } = FourierEncoding.Gaussian;

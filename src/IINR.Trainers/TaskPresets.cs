@@ -261,7 +261,7 @@ public static class TaskPresets
             _ => null,
         },
         LearningRate = backbone is BackboneKind.Wire ? SuperResolutionWireLearningRate : null,
-        FinerBiasRange = backbone is BackboneKind.Finer ? SuperResolutionFinerBiasRange : new InrOptions().FinerBiasRange,
+        FinerBiasRange = backbone is BackboneKind.Finer ? SuperResolutionFinerBiasRange : InrOptions.DefaultFinerBiasRange,
         Gate = ImageGate(backbone, finer: SuperResolutionFinerGate),
     }, SuperResolutionFourierScale);
 

@@ -134,14 +134,25 @@ public sealed class IINROptions
         CheckName(OutputColumnName, nameof(OutputColumnName));
         if (CoordinatesColumnName == SignalColumnName)
             throw new ArgumentException($"CoordinatesColumnName and SignalColumnName are both '{SignalColumnName}'; they must name different columns.", nameof(SignalColumnName));
-        if (TrainingScale is < 1 or > 64)
-            throw new ArgumentOutOfRangeException(nameof(TrainingScale), TrainingScale, $"TrainingScale must be between 1 and 64; got {TrainingScale}.");
-        if (BackProjectionRounds is < 0 or > MaxBackProjectionRounds)
-            throw new ArgumentOutOfRangeException(nameof(BackProjectionRounds), BackProjectionRounds,
-                $"BackProjectionRounds must be between 0 and {MaxBackProjectionRounds}; got {BackProjectionRounds}.");
+        CheckTrainingScale(TrainingScale);
+        CheckBackProjectionRounds(BackProjectionRounds);
         if (Model is null)
             throw new ArgumentNullException(nameof(Model), "Model must hold the model options (an InrOptions).");
         Model.Validate();
+    }
+
+    /// <summary>Checks a <see cref="TrainingScale"/> (here and where a saved image step is read back).</summary>
+    internal static void CheckTrainingScale(int value)
+    {
+        if (value is < 1 or > 64)
+            throw new ArgumentOutOfRangeException(nameof(TrainingScale), value, $"TrainingScale must be between 1 and 64; got {value}.");
+    }
+
+    /// <summary>Checks a <see cref="BackProjectionRounds"/> (here and where a saved image step is read back).</summary>
+    internal static void CheckBackProjectionRounds(int value)
+    {
+        if (value is < 0 or > MaxBackProjectionRounds)
+            throw new ArgumentOutOfRangeException(nameof(BackProjectionRounds), value, $"BackProjectionRounds must be between 0 and {MaxBackProjectionRounds}; got {value}.");
     }
 
     /// <summary>A copy (the estimator keeps its own; <see cref="Model"/> is immutable and shared).</summary>

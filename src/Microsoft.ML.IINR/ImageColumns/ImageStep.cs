@@ -63,17 +63,11 @@ internal sealed record ImageStep(IINRImageTask Task, double Scale, InrOptions Mo
             throw new ArgumentOutOfRangeException(nameof(Task), Task, $"The task must be one of {string.Join(", ", Enum.GetNames<IINRImageTask>())}.");
         if (!(Scale >= 1) || !double.IsFinite(Scale) || Scale > 64)
             throw new ArgumentOutOfRangeException("scale", Scale, $"The scale of an image step must be a finite value from 1 to 64 (the output as a multiple of the input size); got {Scale}.");
-        if (TrainingScale is < 1 or > 64)
-            throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), TrainingScale, $"TrainingScale must be between 1 and 64; got {TrainingScale}.");
-        if (BackProjectionRounds is < 0 or > IINROptions.MaxBackProjectionRounds)
-            throw new ArgumentOutOfRangeException(nameof(IINROptions.BackProjectionRounds), BackProjectionRounds,
-                $"BackProjectionRounds must be between 0 and {IINROptions.MaxBackProjectionRounds}; got {BackProjectionRounds}.");
+        IINROptions.CheckTrainingScale(TrainingScale);
+        IINROptions.CheckBackProjectionRounds(BackProjectionRounds);
         Model.Validate();
         if (Task != IINRImageTask.Denoising) return;
-        if (BackProjectionRounds != 0)
-            throw new ArgumentOutOfRangeException(nameof(IINROptions.BackProjectionRounds), BackProjectionRounds, "Denoising renders at the input's size: BackProjectionRounds must be 0.");
-        if (TrainingScale != 1)
-            throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), TrainingScale, "Denoising fits the noisy pixels themselves: TrainingScale must be 1.");
+        ImageTasks.CheckDenoisingOutput(TrainingScale, BackProjectionRounds);
         if (!(HoldOutFraction > 0 && HoldOutFraction < 0.5))
             throw new ArgumentOutOfRangeException("holdOutFraction", HoldOutFraction, $"The hold-out fraction must lie in (0, 0.5); got {HoldOutFraction}.");
         if (MaxSteps is < 1 or > 64)

@@ -46,10 +46,7 @@ internal static class ImageTasks
         if (maxSteps is < 1 or > 64)
             throw new ArgumentOutOfRangeException(nameof(maxSteps), maxSteps, $"The largest step count tried must be between 1 and 64; got {maxSteps}.");
         options.Validate();
-        if (options.TrainingScale != 1)
-            throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), options.TrainingScale, "Denoising fits the noisy pixels themselves: TrainingScale must be 1.");
-        if (options.BackProjectionRounds != 0)
-            throw new ArgumentOutOfRangeException(nameof(IINROptions.BackProjectionRounds), options.BackProjectionRounds, "Denoising renders at the input's size: BackProjectionRounds must be 0.");
+        CheckDenoisingOutput(options.TrainingScale, options.BackProjectionRounds);
         if (!automaticSteps)
             return FitAndRender(env, noisy, options, noisy.Width, noisy.Height);
 
@@ -83,6 +80,15 @@ internal static class ImageTasks
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Denoising fits and renders the noisy pixels themselves: no training scale, nothing to back-project onto.</summary>
+    internal static void CheckDenoisingOutput(int trainingScale, int backProjectionRounds)
+    {
+        if (trainingScale != 1)
+            throw new ArgumentOutOfRangeException(nameof(IINROptions.TrainingScale), trainingScale, "Denoising fits the noisy pixels themselves: TrainingScale must be 1.");
+        if (backProjectionRounds != 0)
+            throw new ArgumentOutOfRangeException(nameof(IINROptions.BackProjectionRounds), backProjectionRounds, "Denoising renders at the input's size: BackProjectionRounds must be 0.");
     }
 
     /// <summary>Iterations between held-out evaluations of automatic denoising: about 20 over the run.</summary>

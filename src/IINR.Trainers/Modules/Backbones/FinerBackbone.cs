@@ -15,7 +15,7 @@ public sealed class FinerBackbone : Backbone
 
     /// <summary>Creates a FINER network with D→H, <paramref name="hiddenLayers"/>×(H→H), H→C, the first layer's biases
     /// drawn from U(−<paramref name="firstBiasRange"/>, <paramref name="firstBiasRange"/>).</summary>
-    public FinerBackbone(int inputDims, int channels, int hiddenLayers, int hidden, double omega0, Generator generator, double firstBiasRange = 1)
+    public FinerBackbone(int inputDims, int channels, int hiddenLayers, int hidden, double omega0, Generator generator, double firstBiasRange = InrOptions.DefaultFinerBiasRange)
         : base(nameof(FinerBackbone), inputDims, channels)
     {
         Omega0 = omega0;
